@@ -1,0 +1,83 @@
+"""The one wiring place: real adapters from Config, or fakes handed in by tests."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from app.config import Config
+from app.incidents import Services
+from app.jobs import make_huey, register
+from app.models import Database
+from app.paging import ChannelRegistry
+from app.paging.email import EmailChannel
+from app.paging.slack import SlackChannel
+from app.paging.sms import SmsChannel
+from app.paging.teams import TeamsChannel
+from app.runbooks import RunbookStore
+from app.tickets.connectwise import ConnectWiseTickets
+from app.tickets.local import LocalTickets
+from app.triage import TriageAgent
+from app.triage.llm import OpenAILLM
+
+
+def channels(config: Config) -> ChannelRegistry:
+    return ChannelRegistry([
+        SlackChannel(default_webhook=config.slack_webhook, allowed_hosts=config.slack_webhook_hosts,
+                     bot_token=config.slack_bot_token, api_url=config.slack_api_url),
+        TeamsChannel(default_webhook=config.teams_webhook),
+        EmailChannel(host=config.smtp_host, port=config.smtp_port, username=config.smtp_username,
+                     password=config.smtp_password, starttls=config.smtp_starttls,
+                     sender=config.email_from),
+        SmsChannel(account_sid=config.twilio_account_sid, auth_token=config.twilio_auth_token,
+                   from_number=config.twilio_from_number, api_url=config.twilio_api_url),
+    ])
+
+
+def tickets(config: Config):
+    if not config.connectwise_enabled:
+        return LocalTickets()
+    return ConnectWiseTickets(config.connectwise_base_url, config.connectwise_company,
+                              config.connectwise_public_key, config.connectwise_private_key,
+                              config.connectwise_client_id, timeout=config.connectwise_timeout)
+
+
+def triage(config: Config) -> TriageAgent:
+    llm = None
+    if config.openai_enabled:
+        llm = OpenAILLM(config.openai_api_key, config.triage_model, config.openai_base_url,
+                        timeout=config.triage_timeout)
+    return TriageAgent(llm, config.prompts_dir)
+
+
+def build(config: Config, **overrides) -> tuple[Services, object]:
+    """Services for this process and the Huey instance that runs their jobs."""
+    huey = overrides.pop("huey", None) or make_huey(config.resolved_queue_url())
+    registry = overrides.pop("channels", None) or channels(config)
+    services = Services(
+        config=config,
+        db=overrides.pop("db", None) or Database(config.resolved_database_url()),
+        runbooks=overrides.pop("runbooks", None) or RunbookStore(config.runbooks_dir, registry),
+        triage=overrides.pop("triage", None) or triage(config),
+        tickets=overrides.pop("tickets", None) or tickets(config),
+        channels=registry,
+        work=None,
+    )
+    work = register(huey, lambda: services)
+    services.work = overrides.pop("work", None) or work
+    for name, value in overrides.items():
+        setattr(services, name, value)
+    return services, huey
+
+
+def twilio_token(config: Config) -> str:
+    """TWILIO_AUTH_TOKEN, or a per-install secret kept in instance/ so that signature checks stay
+    on in the embedded default: `simulate-call` signs with it, and real Twilio traffic is refused
+    until the real token is set."""
+    if config.twilio_auth_token:
+        return config.twilio_auth_token
+    path = Path(config.instance_path) / "dev-twilio-token"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(16))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,47 @@
+"""The periodic sweep: anything the queue lost is found in the database and queued again."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from app.models import Call, Incident, Page, Turn
+
+from .services import Services
+
+# A job older than this without a result is taken as lost (the slowest path, an LLM call with
+# one retry, finishes well inside it).
+STALE_S = 30
+# A page claimed this long ago and never recorded means its worker died mid-send. Re-sending it
+# may repeat that one message once; dropping it could silence a P1.
+SENDING_LEASE_S = 120
+
+
+def sweep(svc: Services) -> dict:
+    now = svc.clock()
+    stale = now - timedelta(seconds=STALE_S)
+    with svc.db.session() as s:
+        turns = list(s.scalars(select(Turn.id).join(Call).where(
+            Turn.decision.is_(None), Turn.created_at < stale, ~Call.incident.has())))
+        calls = list(s.scalars(select(Call.id).where(
+            Call.status == "completed", Call.ended_at < stale, ~Call.incident.has())))
+        tickets = list(s.scalars(select(Incident.id).where(
+            Incident.ticket_status == "pending",
+            or_(Incident.ticket_due_at <= now,
+                Incident.ticket_due_at.is_(None) & (Incident.created_at < stale)))))
+        unpaged = list(s.scalars(select(Incident.id).where(
+            Incident.created_at < stale, Incident.pages_planned.is_(False))))
+        s.execute(update(Page).where(Page.status == "sending",
+                                     Page.claimed_at < now - timedelta(seconds=SENDING_LEASE_S))
+                  .values(status="queued", due_at=now))
+        pages = list(s.scalars(select(Page.id).where(Page.status == "queued", Page.due_at <= now)))
+    for turn_id in turns:
+        svc.work.later("triage_turn", turn_id)
+    for call_id in calls:
+        svc.work.later("finish_call", call_id)
+    for incident_id in sorted(set(tickets) | set(unpaged)):
+        svc.work.later("file_ticket", incident_id)
+    for page_id in pages:
+        svc.work.later("deliver_page", page_id)
+    return {"turns": len(turns), "calls": len(calls), "tickets": len(tickets),
+            "unpaged": len(unpaged), "pages": len(pages)}

@@ -1,0 +1,77 @@
+"""Email through SMTP (the standard library); Amazon SES works through its SMTP interface."""
+from __future__ import annotations
+
+import html
+import smtplib
+import socket
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from app.config import is_email
+
+from .port import Delivery, PageMessage
+
+
+class EmailChannel:
+    method = "email"
+
+    def __init__(self, host: str = "", port: int = 587, username: str = "", password: str = "",
+                 starttls: bool = True, sender: str = "", default_to: str = "", timeout: float = 10.0):
+        self.host, self.port, self.username, self.password = host, port, username, password
+        self.starttls, self.sender, self.default_to, self.timeout = starttls, sender, default_to, timeout
+
+    def check_target(self, page: str) -> str | None:
+        if not page or is_email(page):
+            return None
+        return f"{page!r} is not an email address"
+
+    def build(self, to: str, message: PageMessage) -> EmailMessage:
+        mail = EmailMessage()
+        mail["Subject"] = f"[{message.severity}] {message.customer} — {message.summary}"
+        mail["From"] = self.sender or "nightdesk@localhost"
+        mail["To"] = to
+        domain = (self.sender or "nightdesk@localhost").rpartition("@")[2]
+        mail["Message-ID"] = make_msgid("nightdesk", domain=domain)
+        if message.reference:
+            # Every mail about one incident replies to one root id, so mail clients thread them.
+            root = f"<{message.reference.lower()}@{domain}>"
+            mail["In-Reply-To"] = root
+            mail["References"] = root
+        lines = message.headline_lines()
+        text = "\n".join(lines + ["", message.details or message.summary, "",
+                                  "— NightDesk after-hours triage"])
+        mail.set_content(text)
+        mail.add_alternative("<p><b>{}</b><br>{}</p><p>{}</p><p><small>NightDesk after-hours "
+                             "triage</small></p>".format(*(html.escape(s) for s in (
+                                 lines[0], lines[1], message.details or message.summary))),
+                             subtype="html")
+        return mail
+
+    def send(self, target: str, message: PageMessage) -> Delivery:
+        to = target or self.default_to
+        if not self.host:
+            return Delivery.permanent_error("email: SMTP_HOST is not set")
+        if not to:
+            return Delivery.permanent_error("email: the rule's page is empty and no default address is set")
+        mail = self.build(to, message)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls:
+                    smtp.starttls()
+                if self.username:
+                    smtp.login(self.username, self.password)
+                smtp.send_message(mail)
+        except smtplib.SMTPAuthenticationError:
+            return Delivery.permanent_error("email: SMTP auth failed (check SMTP_USERNAME/SMTP_PASSWORD)")
+        except smtplib.SMTPRecipientsRefused as exc:
+            code = next(iter(exc.recipients.values()))[0]
+            return _by_code(code, f"email: recipient refused ({code})")
+        except smtplib.SMTPResponseException as exc:
+            return _by_code(exc.smtp_code, f"email: SMTP {exc.smtp_code}")
+        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+            return Delivery.transient(f"email: SMTP unreachable ({type(exc).__name__})")
+        return Delivery.ok(message_id=mail["Message-ID"])
+
+
+def _by_code(code: int, error: str) -> Delivery:
+    return Delivery.permanent_error(error) if 500 <= code < 600 else Delivery.transient(error)

@@ -1,0 +1,157 @@
+"""Slack: incoming webhooks, and bot mode (chat.postMessage) when SLACK_BOT_TOKEN is set.
+
+slack-sdk speaks urllib, so tests point WebhookClient/WebClient at a loopback fake of Slack.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.webhook import WebhookClient
+
+from .port import Delivery, PageMessage
+
+EMOJI = {"P1": ":red_circle:", "P2": ":large_orange_circle:", "P3": ":large_yellow_circle:",
+         "P4": ":white_circle:"}
+HEADER_MAX = 150
+SECTION_MAX = 3000
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$")
+# Slack's documented webhook and Web API error strings that no retry can fix.
+PERMANENT = {"invalid_payload", "user_not_found", "action_prohibited", "channel_not_found",
+             "channel_is_archived", "is_archived", "invalid_token", "no_active_hooks", "no_service",
+             "no_service_id", "no_team", "no_text", "posting_to_general_channel_denied",
+             "team_disabled", "too_many_attachments", "not_in_channel", "invalid_auth", "not_authed",
+             "account_inactive", "token_revoked", "msg_too_long", "invalid_blocks", "missing_scope",
+             "msg_blocks_too_long", "invalid_arguments"}
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters; with them escaped, speech can't become <!channel> or a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int, more: str = "…") -> str:
+    return text if len(text) <= limit else text[: limit - len(more)] + more
+
+
+def blocks_for(message: PageMessage) -> list[dict]:
+    emoji = ":test_tube:" if message.kind == "test" else EMOJI.get(message.severity, ":red_circle:")
+    header = clip(f"{emoji} {escape(message.subject)}", HEADER_MAX)
+    first, second = message.headline_lines()
+    lines = [f"*{escape(second)}*"]
+    if message.caller_name:
+        lines.append(f"Caller: {escape(message.caller_name)}")
+    lines.append(f"Customer: {escape(message.customer)} · Severity: {message.severity}")
+    lines.append(f"Summary: {escape(message.summary)}")
+    if message.details:
+        lines.append(f"Details: {escape(message.details)}")
+    more = f"… <{message.link}|full incident>" if message.link else "… (truncated)"
+    body = clip("\n".join(lines), SECTION_MAX, more)
+    context = "NightDesk after-hours triage"
+    if message.reference:
+        context += f" · {message.reference}"
+    if message.rule:
+        context += f" · rule: {escape(clip(message.rule, 200))}"
+    blocks = [
+        HeaderBlock(text=header),
+        SectionBlock(text=MarkdownTextObject(text=body)),
+        ContextBlock(elements=[MarkdownTextObject(text=context)]),
+    ]
+    return [b.to_dict() for b in blocks]
+
+
+def fallback_text(message: PageMessage) -> str:
+    first, second = message.headline_lines()
+    return escape(f"{first}\n{second}")
+
+
+class SlackChannel:
+    method = "slack"
+
+    def __init__(self, default_webhook: str = "", allowed_hosts=("hooks.slack.com",),
+                 bot_token: str = "", api_url: str = "", timeout: float = 10.0):
+        self.default_webhook = default_webhook
+        self.allowed_hosts = tuple(h.lower() for h in allowed_hosts)
+        self.bot_token = bot_token
+        self.api_url = api_url
+        self.timeout = timeout
+
+    def is_webhook(self, page: str) -> bool:
+        """An https URL on an allowed host (the parsed host, not a prefix: hooks.slack.com.evil.io
+        is not Slack). Plain http only for a loopback host, where nothing leaves the machine."""
+        parts = urlsplit(page)
+        host = (parts.hostname or "").lower()
+        if host not in self.allowed_hosts:
+            return False
+        return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
+
+    def check_target(self, page: str) -> str | None:
+        if not page or self.is_webhook(page) or CHANNEL.match(page):
+            return None
+        if page.startswith(("http://", "https://")):
+            return (f"slack webhook host {urlsplit(page).hostname!r} is not allowed (allowed: "
+                    f"{', '.join(self.allowed_hosts)}; set NIGHTDESK_SLACK_WEBHOOK_HOSTS to add one)")
+        return "expected a Slack webhook URL, a channel (#alerts or C0123456789), or \"\" for " \
+               "NIGHTDESK_SLACK_WEBHOOK"
+
+    def send(self, target: str, message: PageMessage) -> Delivery:
+        if target and CHANNEL.match(target):
+            return self._post(target, message)
+        url = target if target and self.is_webhook(target) else self.default_webhook
+        if not url:
+            return Delivery.permanent_error(
+                "no Slack webhook: the rule's page is empty and NIGHTDESK_SLACK_WEBHOOK is not set")
+        if not self.is_webhook(url):
+            return Delivery.permanent_error("Slack webhook host is not in NIGHTDESK_SLACK_WEBHOOK_HOSTS")
+        client = WebhookClient(url, timeout=int(self.timeout))
+        try:
+            response = client.send(text=fallback_text(message), blocks=blocks_for(message))
+        except Exception as exc:  # urllib raises for timeouts and refused connections
+            return Delivery.transient(f"slack webhook unreachable: {type(exc).__name__}")
+        if response.status_code == 200:
+            return Delivery.ok(via="webhook")
+        return _classify(response.status_code, (response.body or "").strip(), response.headers)
+
+    def _post(self, channel: str, message: PageMessage) -> Delivery:
+        if not self.bot_token:
+            return Delivery.permanent_error(
+                f"{channel} needs bot mode: set SLACK_BOT_TOKEN and invite the bot to the channel")
+        kwargs = {"token": self.bot_token, "timeout": int(self.timeout)}
+        if self.api_url:
+            kwargs["base_url"] = self.api_url.rstrip("/") + "/"
+        client = WebClient(**kwargs)
+        try:
+            response = client.chat_postMessage(channel=channel, text=fallback_text(message),
+                                               blocks=blocks_for(message))
+        except SlackApiError as exc:
+            r = exc.response
+            error = r.get("error", "") if isinstance(r.data, dict) else str(r.data)[:200]
+            return _classify(r.status_code, error, r.headers)
+        except Exception as exc:
+            return Delivery.transient(f"slack api unreachable: {type(exc).__name__}")
+        return Delivery.ok(via="bot", channel=response["channel"], ts=response["ts"])
+
+
+def _classify(status: int, error: str, headers) -> Delivery:
+    error = error if len(error) < 200 and "<" not in error else f"HTTP {status}"
+    if status == 429 or error in ("ratelimited", "rate_limited"):
+        retry = _retry_after(headers)
+        return Delivery.transient(f"slack rate limited ({error})", retry_after=retry)
+    if error in PERMANENT or status in (400, 403, 404, 410):
+        return Delivery.permanent_error(f"slack: {error or status}")
+    return Delivery.transient(f"slack: {error or status} (HTTP {status})")
+
+
+def _retry_after(headers) -> float | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return float(raw)
+            except (TypeError, ValueError):
+                return None
+    return None

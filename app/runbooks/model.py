@@ -1,0 +1,89 @@
+"""What a loaded, valid runbook is. Built only by app.runbooks.parse."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("P1", "P2", "P3", "P4")
+
+DEFAULT_SEVERITY = {
+    "P1": "Business stopped: many users or a whole site down, a critical system down, "
+          "a security incident in progress (ransomware, compromised account, data theft).",
+    "P2": "Major impact with no workaround: a team or a key person cannot work, a critical "
+          "service degraded, one site down for a multi-site company.",
+    "P3": "One user or a non-critical system affected, or a workaround exists.",
+    "P4": "A question, a request, or a minor problem that can wait for the morning.",
+}
+
+DEFAULT_PRIORITIES = {
+    "P1": "Priority 1 - Emergency Response",
+    "P2": "Priority 2 - Quick Response",
+    "P3": "Priority 3 - Normal Response",
+    "P4": "Priority 4 - Schedule Maintenance",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    page: str  # empty: the channel's default target from the environment
+
+
+@dataclass(frozen=True)
+class Rule:
+    index: int
+    trigger: str
+    route: Route
+    severity: str | None = None
+    keywords: tuple[str, ...] = ()
+    fallback: Route | None = None
+
+    @property
+    def method(self) -> str:
+        return self.route.method
+
+    @property
+    def page(self) -> str:
+        return self.route.page
+
+
+@dataclass(frozen=True)
+class RunbookError:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{self.line}: {where}{self.message}"
+
+
+@dataclass(frozen=True)
+class Runbook:
+    customer: str
+    name: str
+    file: str
+    version: str
+    rules: tuple[Rule, ...]
+    numbers: tuple[str, ...] = ()
+    callers: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    cw_company: str = ""
+    cw_board: str = ""
+    cw_priorities: dict = field(default_factory=lambda: dict(DEFAULT_PRIORITIES))
+    greeting: str = ""
+    context: str = ""
+    severity: dict = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
+    hints: tuple[str, ...] = ()
+    page_severities: frozenset = frozenset({"P1", "P2"})
+    is_default: bool = False
+    # Source lines of fields that cross-file checks report on (customer id, each number).
+    lines: dict = field(default_factory=dict, compare=False)
+
+    def pages_for(self, severity: str) -> bool:
+        return severity in self.page_severities
+
+    def rule(self, index: int | None) -> Rule | None:
+        if index is None or not 0 <= index < len(self.rules):
+            return None
+        return self.rules[index]

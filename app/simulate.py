@@ -1,0 +1,126 @@
+"""`simulate-call`: a phone call without a phone. Signed Twilio webhooks through the app, a real
+queue consumer in this process, and whatever adapters the environment configures."""
+from __future__ import annotations
+
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from twilio.request_validator import RequestValidator
+
+from app import migrate
+from app.jobs import running_consumer
+from app.models import Call, Event, Incident
+
+# Simulated callers don't wait out <Pause>: the state is polled this often instead.
+POLL_S = 0.2
+
+
+class TwilioSim:
+    """Plays Twilio's part: signs each request and follows the TwiML it gets back."""
+
+    def __init__(self, app, to_number: str, from_number: str):
+        self.client = app.test_client()
+        self.validator = RequestValidator(app.extensions["twilio_token"])
+        self.base = app.config["NIGHTDESK"].public_base_url or "http://localhost"
+        self.params = {"CallSid": "CA" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32,
+                       "From": from_number, "To": to_number, "CallStatus": "in-progress",
+                       "Direction": "inbound", "ApiVersion": "2010-04-01"}
+
+    @property
+    def call_sid(self) -> str:
+        return self.params["CallSid"]
+
+    def post(self, url: str, **extra) -> ET.Element:
+        if url.startswith("/"):
+            url = self.base + url
+        params = {**self.params, **extra}
+        signature = self.validator.compute_signature(url, params)
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        response = self.client.post(path, data=params, headers={"X-Twilio-Signature": signature},
+                                    base_url=f"{parts.scheme}://{parts.netloc}")
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}: {response.get_data(as_text=True)[:200]}")
+        body = response.get_data(as_text=True)
+        return ET.fromstring(body) if body.strip() else ET.Element("Response")
+
+
+def converse(sim: TwilioSim, utterances: list[str], echo, max_steps: int = 400) -> None:
+    """Drive the call: answer each <Gather> with the next utterance, follow <Redirect>s."""
+    said = list(utterances)
+    root = sim.post("/voice/incoming")
+    for _ in range(max_steps):
+        for verb in root.iter("Say"):
+            if verb.text:
+                echo(f"  NightDesk: {verb.text}")
+        gather = root.find("Gather")
+        redirect = root.find("Redirect")
+        if gather is not None:
+            if not said:
+                echo("  (caller hangs up)")
+                return
+            speech = said.pop(0)
+            echo(f"  Caller:    {speech}")
+            root = sim.post(gather.get("action"), SpeechResult=speech, Confidence="0.91")
+        elif redirect is not None:
+            time.sleep(POLL_S)
+            root = sim.post(redirect.text)
+        else:
+            return
+    raise RuntimeError("the call did not end")
+
+
+def simulate(app, to_number: str, from_number: str, utterances: list[str], timeout: float, echo) -> None:
+    svc = app.extensions["nightdesk"]
+    migrate.upgrade(svc.db.url)
+    sim = TwilioSim(app, to_number, from_number)
+    echo(f"Calling NightDesk: to {to_number or '(any)'} from {from_number} ({sim.call_sid})")
+    with running_consumer(app.extensions["huey"]):
+        converse(sim, utterances, echo)
+        sim.post("/voice/status", CallStatus="completed", CallDuration="42")
+        incident = _wait_for_pages(svc, sim.call_sid, timeout)
+    report(svc, incident, echo)
+
+
+def _wait_for_pages(svc, call_sid: str, timeout: float):
+    deadline = time.monotonic() + timeout
+    while True:
+        with svc.db.session() as s:
+            call = s.scalar(select(Call).where(Call.call_sid == call_sid))
+            incident = call.incident if call else None
+            if incident is not None:
+                done = incident.pages_planned and incident.ticket_status != "pending" and all(
+                    p.status in ("sent", "failed") for p in incident.pages)
+                if done or time.monotonic() > deadline:
+                    return incident
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(POLL_S)
+
+
+def report(svc, incident, echo) -> None:
+    if incident is None:
+        echo("No incident was opened (is a worker or this process's consumer running?)")
+        return
+    with svc.db.session() as s:
+        incident = s.get(Incident, incident.id)
+        t = incident.triage
+        echo("")
+        echo(f"Triage:   {incident.severity} by {t.get('path')} — {t.get('reason')}")
+        book = svc.runbooks.get(incident.customer)
+        rule = book.rule(incident.rule_index) if book else None
+        echo(f"Rule:     {rule.index}: {rule.trigger}" if rule else "Rule:     (none)")
+        echo(f"Incident: {incident.reference} for {incident.customer}: {incident.summary}")
+        ticket = incident.ticket_number or f"{incident.ticket_status} {incident.ticket_error}".strip()
+        echo(f"Ticket:   {ticket} ({svc.tickets.name})")
+        if not incident.pages:
+            why = s.scalar(select(Event.detail).where(Event.incident_id == incident.id,
+                                                      Event.kind == "not_paged"))
+            echo(f"Page:     none — {(why or {}).get('why', 'not planned yet')}")
+        for page in incident.pages:
+            target = page.target or "(channel default)"
+            state = page.status + (f" — {page.last_error}" if page.last_error else "")
+            echo(f"Page:     {page.kind} via {page.method} to {target}: {state}")

@@ -1,0 +1,81 @@
+"""ConnectWise Manage REST (service/tickets) through requests."""
+from __future__ import annotations
+
+import base64
+
+import requests
+
+from .port import Ticket, TicketError, TicketRequest
+
+SUMMARY_MAX = 100
+PHONE_MAX = 20
+
+
+class ConnectWiseTickets:
+    name = "connectwise"
+
+    def __init__(self, base_url: str, company: str, public_key: str, private_key: str,
+                 client_id: str, timeout: float = 5.0, session: requests.Session | None = None):
+        self.base_url = base_url.rstrip("/")
+        token = base64.b64encode(f"{company}+{public_key}:{private_key}".encode()).decode()
+        self.headers = {"Authorization": f"Basic {token}", "clientId": client_id,
+                        "Content-Type": "application/json", "Accept": "application/json"}
+        self.timeout = (min(3.0, timeout), timeout)
+        self.session = session or requests.Session()
+
+    def body(self, request: TicketRequest) -> dict:
+        body = {
+            "summary": request.summary[:SUMMARY_MAX],
+            "company": {"identifier": request.company},
+            "initialDescription": request.description,
+            "externalXRef": request.reference,
+            "priority": {"name": request.priority},
+        }
+        if request.board:
+            body["board"] = {"name": request.board}
+        if request.contact_phone:
+            body["contactPhoneNumber"] = request.contact_phone[:PHONE_MAX]
+        return body
+
+    def create(self, request: TicketRequest, retrying: bool = False) -> Ticket:
+        if retrying:
+            existing = self.find(request.reference)
+            if existing:
+                return existing
+        response = self._call("POST", "/service/tickets", json=self.body(request))
+        data = response.json()
+        return Ticket(number=str(data["id"]), id=str(data["id"]))
+
+    def find(self, reference: str) -> Ticket | None:
+        response = self._call("GET", "/service/tickets", params={
+            "conditions": f'externalXRef="{reference}"', "fields": "id", "pageSize": 1})
+        rows = response.json()
+        if isinstance(rows, list) and rows:
+            return Ticket(number=str(rows[0]["id"]), id=str(rows[0]["id"]))
+        return None
+
+    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+        try:
+            response = self.session.request(method, self.base_url + path, headers=self.headers,
+                                            timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise TicketError(f"ConnectWise unreachable ({type(exc).__name__})") from None
+        if response.status_code == 429 or response.status_code >= 500:
+            retry = response.headers.get("Retry-After", "")
+            raise TicketError(f"ConnectWise HTTP {response.status_code}: {_message(response)}",
+                              retry_after=float(retry) if retry.isdigit() else None)
+        if response.status_code >= 400:
+            raise TicketError(f"ConnectWise refused ({response.status_code}): {_message(response)}",
+                              permanent=True)
+        return response
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return (response.text or "")[:200].strip() or response.reason or ""
+    parts = [data.get("message", "")] if isinstance(data, dict) else []
+    for err in (data.get("errors") or []) if isinstance(data, dict) else []:
+        parts.append(f"{err.get('field', '')}: {err.get('message', '')}".strip(": "))
+    return "; ".join(p for p in parts if p)[:500]

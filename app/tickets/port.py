@@ -1,0 +1,43 @@
+"""The TicketSystem port and its typed errors."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    reference: str          # NightDesk's own id (ND-1042): the idempotency key at the vendor
+    customer: str
+    company: str            # the ticket system's company identifier
+    board: str
+    summary: str
+    priority: str
+    description: str
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    number: str
+    id: str = ""
+    url: str = ""
+
+
+class TicketError(Exception):
+    """permanent=True: the vendor refused the ticket (4xx); retrying the same request can't help."""
+
+    def __init__(self, message: str, permanent: bool = False, retry_after: float | None = None):
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class TicketSystem(Protocol):
+    name: str
+
+    def create(self, request: TicketRequest, retrying: bool = False) -> Ticket:
+        """Create the ticket, or return the one already created for request.reference when
+        `retrying` (an earlier attempt may have reached the vendor before it timed out)."""

@@ -1,0 +1,137 @@
+"""POST /voice/incoming, /voice/gather, /voice/next, /voice/status.
+
+No handler waits on the LLM, ConnectWise or a pager: /voice/gather stores the turn, queues its
+triage and answers at once with a hold prompt and a <Redirect> to /voice/next, which picks the
+result up when it is in (or lets the fallback decide once the caller has waited long enough).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy import select
+
+from app import incidents
+from app.incidents import intake
+from app.models import Incident
+
+from . import twiml
+from .signature import public_url, twilio_signed
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+TICKET_WAIT_S = 8.0
+FILLERS = {4: "Still with you, one moment.", 8: "Almost there."}
+
+
+def _svc():
+    return current_app.extensions["nightdesk"]
+
+
+def _xml(body: str, status: int = 200) -> Response:
+    return Response(body, status=status, mimetype="text/xml")
+
+
+def _url(path: str) -> str:
+    base = current_app.config["NIGHTDESK"].public_base_url or request.host_url.rstrip("/")
+    return base + path
+
+
+def _call_or_400():
+    sid = request.form.get("CallSid", "").strip()
+    if not sid:
+        abort(400, "CallSid is required")
+    return sid
+
+
+@bp.post("/incoming")
+@twilio_signed
+def incoming():
+    sid = _call_or_400()
+    call, book = incidents.start_call(_svc(), sid, request.form.get("From", ""), request.form.get("To", ""))
+    if book is None:
+        return _xml(twiml.goodbye("Sorry, this support line is not set up yet. Please call your "
+                                  "IT provider during business hours. Goodbye."))
+    return _xml(twiml.gather(twiml.greeting_text(book), _url("/voice/gather?turn=1"), book))
+
+
+@bp.post("/gather")
+@twilio_signed
+def gather():
+    sid = _call_or_400()
+    seq = request.args.get("turn", type=int)
+    if not seq or seq < 1 or seq > 20:
+        abort(400, "turn must be a number from 1 to 20")
+    svc = _svc()
+    call = intake.get_call(svc, sid)
+    if call is None:  # a gather for a call we never answered: start it now
+        call, _ = incidents.start_call(svc, sid, request.form.get("From", ""), request.form.get("To", ""))
+    book = intake.runbook_for(svc, call)
+    prompt = _prompt_before(svc, call, seq, book)
+    speech = " ".join(request.form.get("SpeechResult", "").split())
+    if not speech and intake.get_turn(svc, call, seq) is None:
+        if intake.count_reprompt(svc, call) <= 1:
+            return _xml(twiml.gather("Sorry, I didn't catch that. Please tell me briefly what's wrong.",
+                                     _url(f"/voice/gather?turn={seq}"), book))
+        svc.work.later("finish_call", call.id)
+        return _xml(twiml.goodbye("I'm sorry, I still can't hear you. I've logged your call and "
+                                  "a technician will follow up. Goodbye."))
+    confidence = request.form.get("Confidence", type=float)
+    incidents.record_turn(svc, call, seq, speech, confidence, prompt)
+    return _xml(twiml.hold(_url(f"/voice/next?turn={seq}"), say="Thanks. One moment.", pause=0))
+
+
+@bp.post("/next")
+@twilio_signed
+def next_step():
+    sid = _call_or_400()
+    seq = request.args.get("turn", type=int)
+    svc = _svc()
+    call = intake.get_call(svc, sid)
+    turn = intake.get_turn(svc, call, seq) if call and seq else None
+    if turn is None:
+        abort(400, "unknown call or turn")
+    waited = (svc.clock() - turn.created_at).total_seconds()
+    if turn.decision is None:
+        if waited < svc.config.fallback_after:
+            return _xml(twiml.hold(public_url(), say=_filler(waited), pause=1))
+        incidents.triage_turn(svc, turn.id, fallback_reason=f"LLM gave no answer within {waited:.0f}s")
+        turn = intake.get_turn(svc, call, seq)
+        if turn.decision is None:  # the LLM's answer landed in between: use it
+            return _xml(twiml.hold(public_url(), pause=0))
+    decision = turn.decision
+    book = intake.runbook_for(svc, intake.get_call(svc, sid))
+    if decision["action"] == "ask":
+        return _xml(twiml.gather(decision["question"], _url(f"/voice/gather?turn={seq + 1}"), book))
+    with svc.db.session() as s:
+        incident = s.scalar(select(Incident).where(Incident.call_id == call.id))
+    if incident is None:  # opened by the job a moment from now
+        return _xml(twiml.hold(public_url(), pause=1))
+    age = (svc.clock() - incident.created_at).total_seconds()
+    if incident.ticket_status == "pending" and age < TICKET_WAIT_S:
+        return _xml(twiml.hold(public_url(), say=_filler(age), pause=1))
+    number = incident.ticket_number or incident.reference
+    paged = bool(book and book.pages_for(incident.severity))
+    return _xml(twiml.goodbye(twiml.final_message(number, paged, incident.callback_number)))
+
+
+@bp.post("/status")
+@twilio_signed
+def status():
+    sid = _call_or_400()
+    incidents.end_call(_svc(), sid, request.form.get("CallStatus", ""))
+    return _xml(twiml.empty_response())
+
+
+def _prompt_before(svc, call, seq: int, book) -> str:
+    """What NightDesk said that this turn answers: the greeting, or the previous question."""
+    if seq == 1:
+        return twiml.greeting_text(book)
+    previous = intake.get_turn(svc, call, seq - 1)
+    if previous and previous.decision:
+        return previous.decision.get("question", "")
+    return ""
+
+
+def _filler(waited: float) -> str:
+    for at, text in FILLERS.items():
+        if at <= waited < at + 1:
+            return text
+    return ""

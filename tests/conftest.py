@@ -1,0 +1,160 @@
+"""Shared fixtures: an app on a fresh database and queue (SQLite by default; PostgreSQL and Redis
+when NIGHTDESK_TEST_DATABASE_URL / NIGHTDESK_TEST_QUEUE_URL are set), signed Twilio requests, and
+a way to run queued jobs in the test's own thread."""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from twilio.request_validator import RequestValidator
+
+from app import create_app, migrate
+from app.config import PROJECT_ROOT, Config
+from app.models import Base, utcnow
+
+SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
+TWILIO_TOKEN = "test-twilio-auth-token"
+PG_URL = os.environ.get("NIGHTDESK_TEST_DATABASE_URL", "")
+QUEUE_URL = os.environ.get("NIGHTDESK_TEST_QUEUE_URL", "")
+_pg_migrated = False
+
+
+def pytest_report_header(config):
+    return f"nightdesk backends: database={'postgresql' if PG_URL else 'sqlite'} " \
+           f"queue={'redis' if QUEUE_URL else 'sqlite'}"
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    global _pg_migrated
+    if not PG_URL:
+        url = f"sqlite:///{tmp_path / 'nightdesk.db'}"
+        migrate.upgrade(url)
+        return url
+    if not _pg_migrated:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:  # a clean schema, then the real migrations
+            conn.execute(text("DROP TABLE IF EXISTS pages, events, turns, incidents, calls, "
+                              "alembic_version CASCADE"))
+        engine.dispose()
+        migrate.upgrade(PG_URL)
+        _pg_migrated = True
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture
+def queue_url(tmp_path):
+    return QUEUE_URL or f"sqlite:///{tmp_path / 'queue.db'}"
+
+
+@pytest.fixture
+def runbooks_dir(tmp_path):
+    target = tmp_path / "runbooks"
+    shutil.copytree(PROJECT_ROOT / "runbooks", target)
+    return target
+
+
+class Clock:
+    """A controllable clock for timers and waits: starts at now, moves only when told."""
+
+    def __init__(self):
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def config(tmp_path, database_url, queue_url, runbooks_dir):
+    return Config(instance_path=tmp_path / "instance", database_url=database_url,
+                  queue_url=queue_url, runbooks_dir=runbooks_dir,
+                  twilio_auth_token=TWILIO_TOKEN, public_base_url="https://nightdesk.example")
+
+
+@pytest.fixture
+def make_app(config, clock):
+    """make_app(config_changes={...}, **service_overrides) → a Flask app with its own queue."""
+    apps = []
+
+    def build(config_changes: dict | None = None, **services):
+        cfg = config.replace(**(config_changes or {}))
+        services.setdefault("clock", clock)
+        if QUEUE_URL and "huey" not in services:
+            from app.jobs import make_huey
+            services["huey"] = make_huey(QUEUE_URL, name=f"nightdesk-test-{uuid.uuid4().hex[:8]}")
+        app = create_app(cfg, services=services)
+        app.config["TESTING"] = True
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        huey = app.extensions["huey"]
+        if QUEUE_URL:
+            huey.flush()
+        app.extensions["nightdesk"].db.dispose()
+
+
+def drain(app, rounds: int = 50, scheduled: bool = False) -> int:
+    """Run queued jobs in this thread until none are left; with scheduled=True also the ones
+    scheduled for later (retries). Returns how many ran."""
+    huey = app.extensions["huey"]
+    ran = 0
+    for _ in range(rounds):
+        if scheduled:
+            for task in huey.read_schedule(datetime(2999, 1, 1)):
+                huey.enqueue(task)
+        task = huey.dequeue()
+        if task is None:
+            return ran
+        huey.execute(task)
+        ran += 1
+    raise AssertionError("jobs kept coming: a loop?")
+
+
+def sign(url: str, params: dict, token: str = TWILIO_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, params)
+
+
+class TwilioCaller:
+    """Sends Twilio's voice webhooks to the test client, signed as Twilio signs them."""
+
+    def __init__(self, client, call_sid: str | None = None, to: str = "+15555550101",
+                 from_: str = "+15555550142", base: str = "https://nightdesk.example"):
+        self.client, self.base = client, base
+        self.params = {"CallSid": call_sid or "CA" + uuid.uuid4().hex, "AccountSid": "AC" + "1" * 32,
+                       "From": from_, "To": to, "CallStatus": "in-progress", "Direction": "inbound",
+                       "ApiVersion": "2010-04-01", "Caller": from_, "Called": to}
+
+    def post(self, path: str, signature: str | None = None, **extra):
+        params = {**self.params, **extra}
+        if signature is None:
+            signature = sign(self.base + path, params)
+        headers = {"X-Twilio-Signature": signature} if signature else {}
+        return self.client.post(path, data=params, headers=headers, base_url=self.base)
+
+    def follow(self, response) -> str:
+        """The path of the <Redirect>/<Gather action> a TwiML response points at."""
+        import xml.etree.ElementTree as ET
+        root = ET.fromstring(response.get_data(as_text=True))
+        node = root.find("Redirect")
+        url = node.text if node is not None else root.find("Gather").get("action")
+        return url[len(self.base):] if url.startswith(self.base) else url

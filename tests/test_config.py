@@ -1,0 +1,59 @@
+import subprocess
+import sys
+
+import pytest
+
+from app.config import PROJECT_ROOT, Config, ConfigError
+
+
+def test_nothing_is_required_for_the_embedded_default():
+    cfg = Config.from_env({})
+    assert cfg.resolved_database_url().startswith("sqlite:///")
+    assert cfg.resolved_queue_url().startswith("sqlite:///")
+    assert not cfg.connectwise_enabled and not cfg.openai_enabled
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
+    ({"QUEUE_URL": "amqp://localhost"}, "QUEUE_URL"),
+    ({"PUBLIC_BASE_URL": "nightdesk.example.com"}, "PUBLIC_BASE_URL"),
+    ({"SMTP_PORT": "smtp"}, "SMTP_PORT"),
+    ({"SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS"),
+    ({"TWILIO_FROM_NUMBER": "555-1234"}, "TWILIO_FROM_NUMBER"),
+    ({"TWILIO_ACCOUNT_SID": "XX123"}, "TWILIO_ACCOUNT_SID"),
+    ({"NIGHTDESK_EMAIL_FROM": "nightdesk"}, "NIGHTDESK_EMAIL_FROM"),
+    ({"NIGHTDESK_SLACK_WEBHOOK": "https://hooks.slack.com.evil.io/services/T/B/x"}, "NIGHTDESK_SLACK_WEBHOOK"),
+    ({"NIGHTDESK_RUNBOOKS_DIR": "/no/such/dir"}, "NIGHTDESK_RUNBOOKS_DIR"),
+    ({"CONNECTWISE_BASE_URL": "https://na.myconnectwise.net/v4_6_release/apis/3.0"}, "CONNECTWISE_COMPANY"),
+    ({"NIGHTDESK_INSECURE_DEV": "1"}, "NIGHTDESK_INSECURE_DEV"),
+])
+def test_a_set_but_invalid_variable_is_named_in_one_line(env, named):
+    with pytest.raises(ConfigError) as err:
+        Config.from_env(env)
+    message = str(err.value)
+    assert message.startswith(named + ":")
+    assert "\n" not in message
+
+
+def test_insecure_dev_is_allowed_only_in_debug_mode():
+    assert Config.from_env({"NIGHTDESK_INSECURE_DEV": "1", "FLASK_DEBUG": "1"}).insecure_dev
+
+
+def test_a_password_in_a_bad_url_is_not_echoed():
+    with pytest.raises(ConfigError) as err:
+        Config.from_env({"QUEUE_URL": "amqp://user:hunter2@mq.example/"})
+    assert "hunter2" not in str(err.value)
+
+
+def test_postgres_url_uses_the_installed_driver():
+    cfg = Config.from_env({"DATABASE_URL": "postgresql://postgres@127.0.0.1/test"})
+    assert cfg.database_url.startswith("postgresql+psycopg://")
+
+
+def test_start_up_stops_with_one_line_naming_the_variable(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "SMTP_PORT": "seventy", "NIGHTDESK_INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "nightdesk: configuration error: SMTP_PORT: expected a port number 1-65535, got 'seventy'"]
