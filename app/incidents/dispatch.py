@@ -35,9 +35,11 @@ def deliver_page(svc: Services, page_id: int) -> None:
             Page.id == page_id, Page.status == "queued", Page.due_at <= now,
         ).values(status="sending", claimed_at=now, attempts=Page.attempts + 1))
         s.commit()
-        if claimed.rowcount != 1:
-            return
         page = s.get(Page, page_id)
+        if claimed.rowcount != 1:
+            if page is not None and page.status == "queued":  # woken early (clock skew): sleep on
+                svc.work.later("deliver_page", page_id, delay=(page.due_at - now).total_seconds())
+            return
         incident = page.incident
         book = _runbook(svc, incident)
         rule = book.rule(page.rule_index) if book else None

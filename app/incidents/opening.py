@@ -68,7 +68,10 @@ def _claim_ticket(svc: Services, s, incident: Incident) -> bool:
     """Only one worker talks to the ticket system for an incident at a time; the attempt is
     counted before the call, so a worker killed mid-request makes the next try look first."""
     now = svc.clock()
-    if incident.ticket_status != "pending" or (incident.ticket_due_at and incident.ticket_due_at > now):
+    if incident.ticket_status != "pending":
+        return False
+    if incident.ticket_due_at and incident.ticket_due_at > now:
+        svc.work.later("file_ticket", incident.id, delay=(incident.ticket_due_at - now).total_seconds())
         return False
     claimed = s.execute(update(Incident).where(
         Incident.id == incident.id, Incident.ticket_status == "pending",

@@ -75,10 +75,16 @@ def fallback_decide(ctx: TriageContext, reason_prefix: str = "") -> Decision:
 
 def _pick_rule(ctx: TriageContext, said: str, severity: str) -> tuple[int | None, str]:
     rules = ctx.runbook.rules
+    security = bool(_has(said, SECURITY))
+    best, best_score, best_hit = None, 0, ""
     for rule in rules:
-        hit = _has(said, list(rule.keywords))
-        if hit:
-            return rule.index, f"keyword {hit[0]!r} matched rule {rule.index}"
+        hits = _has(said, list(rule.keywords))
+        # With security language, the rule for security wins a tie with, say, a "server" rule.
+        score = len(hits) + (0.5 if hits and security and "security" in rule.trigger.lower() else 0)
+        if score > best_score:
+            best, best_score, best_hit = rule.index, score, hits[0] if hits else ""
+    if best is not None:
+        return best, f"keyword {best_hit!r} matched rule {best}"
     for rule in rules:
         if rule.severity == severity:
             return rule.index, f"rule {rule.index} is for {severity}"
@@ -128,7 +134,7 @@ def _spoken_number(said: str) -> str:
              "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
     text = re.sub(r"\b(zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
                   lambda m: words[m.group(1)], said)
-    for match in re.finditer(r"\+?\d[\d\s().-]{6,20}\d", text):
+    for match in re.finditer(r"\+?\d[\d\s().,-]{6,28}\d", text):
         number = clean_number(match.group(0))
         if number:
             return number

@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from requests.structures import CaseInsensitiveDict
+
 
 @dataclass
 class Reply:
@@ -21,7 +23,7 @@ class Reply:
 class Received:
     method: str
     path: str
-    headers: dict
+    headers: CaseInsensitiveDict
     body: bytes
     at: float
 
@@ -41,7 +43,7 @@ class FakeServer:
         class Handler(BaseHTTPRequestHandler):
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                received = Received(self.command, self.path, dict(self.headers),
+                received = Received(self.command, self.path, CaseInsensitiveDict(self.headers),
                                     self.rfile.read(length), time.monotonic())
                 with fake.lock:
                     fake.requests.append(received)
