@@ -17,7 +17,7 @@ from app import create_app, migrate
 from app.config import PROJECT_ROOT, Config
 from app.models import Base, utcnow
 
-SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
+SAMPLES = PROJECT_ROOT / "tests" / "fixtures" / "samples"
 TWILIO_TOKEN = "test-twilio-auth-token"
 PG_URL = os.environ.get("NIGHTDESK_TEST_DATABASE_URL", "")
 QUEUE_URL = os.environ.get("NIGHTDESK_TEST_QUEUE_URL", "")

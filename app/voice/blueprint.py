@@ -105,7 +105,8 @@ def next_step():
     if incident is None:  # opened by the job a moment from now
         return _xml(twiml.hold(public_url(), pause=1))
     age = (svc.clock() - incident.created_at).total_seconds()
-    if incident.ticket_status == "pending" and age < TICKET_WAIT_S:
+    # Wait for the first ticket attempt only; once it has failed the caller hears our reference.
+    if incident.ticket_status == "pending" and not incident.ticket_error and age < TICKET_WAIT_S:
         return _xml(twiml.hold(public_url(), say=_filler(age), pause=1))
     number = incident.ticket_number or incident.reference
     paged = bool(book and book.pages_for(incident.severity))

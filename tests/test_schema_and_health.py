@@ -1,0 +1,31 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from app.models import Base
+
+
+def test_the_migrations_build_exactly_the_models(database_url):
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_healthz_answers_with_what_it_checked(make_app):
+    response = make_app().test_client().get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["ok"] is True and body["database"] == "ok"
+    assert body["runbooks"] == 3 and body["runbook_errors"] == 0
+    assert body["queue_pending"] == 0
+
+
+def test_healthz_reports_a_broken_database_as_503(make_app, tmp_path):
+    app = make_app()
+    app.extensions["nightdesk"].db.engine.dispose()
+    from app.models import Database
+    app.extensions["nightdesk"].db = Database(f"sqlite:///{tmp_path}/missing/dir/x.db")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["database"].startswith("error")
