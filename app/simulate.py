@@ -2,6 +2,7 @@
 queue consumer in this process, and whatever adapters the environment configures."""
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 import xml.etree.ElementTree as ET
@@ -75,6 +76,7 @@ def converse(sim: TwilioSim, utterances: list[str], echo, max_steps: int = 400) 
 
 def simulate(app, to_number: str, from_number: str, utterances: list[str], timeout: float, echo) -> None:
     svc = app.extensions["nightdesk"]
+    logging.getLogger("huey").setLevel(logging.WARNING)  # the conversation is the output here
     migrate.upgrade(svc.db.url)
     sim = TwilioSim(app, to_number, from_number)
     echo(f"Calling NightDesk: to {to_number or '(any)'} from {from_number} ({sim.call_sid})")
@@ -121,6 +123,14 @@ def report(svc, incident, echo) -> None:
                                                       Event.kind == "not_paged"))
             echo(f"Page:     none — {(why or {}).get('why', 'not planned yet')}")
         for page in incident.pages:
-            target = page.target or "(channel default)"
+            target = _shown_target(page.target)
             state = page.status + (f" — {page.last_error}" if page.last_error else "")
             echo(f"Page:     {page.kind} via {page.method} to {target}: {state}")
+
+
+def _shown_target(target: str) -> str:
+    """A webhook URL is a credential: show its host only."""
+    if not target:
+        return "(channel default)"
+    parts = urlsplit(target)
+    return f"{parts.scheme}://{parts.hostname}/…" if parts.scheme and parts.hostname else target

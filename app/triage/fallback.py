@@ -18,12 +18,14 @@ OUTAGE = ["down", "outage", "offline", "not working", "isn't working", "is not w
           "can't get in", "cannot get in", "can't log in", "cannot log in", "no internet",
           "no network", "crashed", "won't start", "won't boot", "not responding", "unreachable",
           "no email", "no power", "dead", "failed", "broken", "nothing works", "can't work",
-          "cannot work", "no phones", "no dial tone"]
+          "cannot work", "no phones", "no dial tone", "don't work", "doesn't work", "won't work",
+          "do not work", "does not work", "not loading", "can't load", "cannot load", "frozen",
+          "locked out", "can't print", "cannot print", "can't send", "cannot send"]
 SCALE = ["everyone", "everybody", "whole office", "entire office", "all users", "all of us",
          "all staff", "all our", "all the", "nobody can", "no one can", "none of us", "company-wide",
          "company wide", "whole company", "entire company", "whole team", "all computers",
          "every computer", "every user", "multiple users", "several people", "whole site",
-         "entire site", "both offices", "all sites", "all locations", "the server", "our server",
+         "entire site", "both offices", "all sites", "all locations", "none of the", "any of the", "the server", "our server",
          "main server", "file server", "payroll", "website is down", "site-wide", "site wide"]
 CALM = ["not urgent", "no rush", "can wait", "not an emergency", "no emergency",
         "tomorrow is fine", "in the morning is fine", "whenever", "low priority"]
