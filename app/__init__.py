@@ -12,7 +12,7 @@ from app.config import Config
 def create_app(config: Config | None = None, services: dict | None = None) -> Flask:
     """Build the app. `services` may replace any of bootstrap's pieces (db, runbooks, triage,
     tickets, channels, work, huey, clock) with fakes."""
-    from app import bootstrap, cli, health
+    from app import bootstrap, cli, health, web
     from app.voice import blueprint as voice
 
     config = config or Config.from_env()
@@ -27,5 +27,6 @@ def create_app(config: Config | None = None, services: dict | None = None) -> Fl
     app.extensions["twilio_token"] = bootstrap.twilio_token(config)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(web.bp)
     cli.register(app)
     return app

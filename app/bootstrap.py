@@ -1,9 +1,11 @@
 """The one wiring place: real adapters from Config, or fakes handed in by tests."""
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
+from app import ratelimit
 from app.config import Config
 from app.incidents import Services
 from app.jobs import make_huey, register
@@ -27,7 +29,7 @@ def channels(config: Config) -> ChannelRegistry:
         TeamsChannel(default_webhook=config.teams_webhook),
         EmailChannel(host=config.smtp_host, port=config.smtp_port, username=config.smtp_username,
                      password=config.smtp_password, starttls=config.smtp_starttls,
-                     sender=config.email_from),
+                     sender=config.email_from, default_to=config.alert_email),
         SmsChannel(account_sid=config.twilio_account_sid, auth_token=config.twilio_auth_token,
                    from_number=config.twilio_from_number, api_url=config.twilio_api_url),
     ])
@@ -61,6 +63,8 @@ def build(config: Config, **overrides) -> tuple[Services, object]:
         tickets=overrides.pop("tickets", None) or tickets(config),
         channels=registry,
         work=None,
+        limiter=overrides.pop("limiter", None) or ratelimit.for_queue(config.resolved_queue_url()),
+        secret_key=config.secret_key or instance_secret(config, "secret-key"),
     )
     work = register(huey, lambda: services)
     services.work = overrides.pop("work", None) or work
@@ -73,11 +77,23 @@ def twilio_token(config: Config) -> str:
     """TWILIO_AUTH_TOKEN, or a per-install secret kept in instance/ so that signature checks stay
     on in the embedded default: `simulate-call` signs with it, and real Twilio traffic is refused
     until the real token is set."""
-    if config.twilio_auth_token:
-        return config.twilio_auth_token
-    path = Path(config.instance_path) / "dev-twilio-token"
+    return config.twilio_auth_token or instance_secret(config, "dev-twilio-token")
+
+
+def instance_secret(config: Config, name: str) -> str:
+    """A random secret made once and kept in instance/ (readable by this user only)."""
+    path = Path(config.instance_path) / name
     if not path.exists():
+        # Web workers start together: write aside, then link into place, so the first one wins
+        # and every process reads the same secret.
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(16))
-        path.chmod(0o600)
+        tmp = path.with_name(f".{name}.{os.getpid()}")
+        tmp.write_text(secrets.token_hex(16))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()

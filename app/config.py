@@ -68,6 +68,11 @@ class Config:
     smtp_password: str = ""
     smtp_starttls: bool = True
     email_from: str = ""
+    # MSP-wide default email: pages for an email rule with page "", and the last resort for a P1
+    # whose every route failed (after NIGHTDESK_SLACK_WEBHOOK).
+    alert_email: str = ""
+    # Signs incident links in pages; several web hosts must share it.
+    secret_key: str = ""
 
     extra: dict = field(default_factory=dict)
 
@@ -131,6 +136,8 @@ class Config:
             smtp_password=r.text("SMTP_PASSWORD"),
             smtp_starttls=r.bool("SMTP_STARTTLS", True),
             email_from=r.email("NIGHTDESK_EMAIL_FROM"),
+            alert_email=r.email("NIGHTDESK_ALERT_EMAIL"),
+            secret_key=r.secret("NIGHTDESK_SECRET_KEY"),
         )
         webhook = r.url("NIGHTDESK_SLACK_WEBHOOK")
         if webhook and urlsplit(webhook).hostname not in cfg.slack_webhook_hosts:
@@ -212,6 +219,12 @@ class _Reader:
         raw = self.text(name)
         if raw and not is_email(raw):
             raise ConfigError(f"{name}: expected an email address, got {raw!r}")
+        return raw
+
+    def secret(self, name: str) -> str:
+        raw = self.text(name)
+        if raw and len(raw) < 16:
+            raise ConfigError(f"{name}: too short: use at least 16 random characters")
         return raw
 
     def twilio_sid(self, name: str) -> str:

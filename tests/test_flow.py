@@ -141,7 +141,7 @@ def test_the_same_webhooks_twice_make_one_call_one_incident_one_ticket_one_page(
 
 
 def test_a_transient_slack_failure_is_retried_and_delivered(make_app, slack, clock):
-    slack.fail_next(Reply(500, "rollup_error"), Reply(429, "rate_limited", {"Retry-After": "3"}))
+    slack.fail_next(Reply(500, "rollup_error"), Reply(429, "rate_limited", {"Retry-After": "1"}))
     app = make_app(slack_settings(slack))
     call(app, "The whole office has no internet")
     assert incident(app).pages[0].status == "queued"

@@ -1,14 +1,18 @@
-"""Delivering one page row: claim it, send it, record the result, retry or fall back."""
+"""Delivering one page row: claim it, wait for the target's send slot, send, record, retry or fall
+back."""
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.models import Event, Incident, Page
-from app.paging import PageMessage
+from app.paging import Delivery, PageMessage
+from app.paging.redact import redact
 
+from .links import incident_link
 from .opening import _runbook, add_page
 from .services import Services
 from .work import backoff
@@ -18,14 +22,19 @@ log = logging.getLogger(__name__)
 # keeps retrying until MAX_ATTEMPTS).
 FALLBACK_AFTER = 3
 MAX_ATTEMPTS = 10
+# A worker sleeps this long at most for a target's next send slot; a longer wait puts the page
+# back on the queue so the worker can serve other targets.
+MAX_SLOT_WAIT = 2.0
 
 
-def message_for(incident: Incident, kind: str, customer_name: str, rule_trigger: str = "") -> PageMessage:
+def message_for(incident: Incident, kind: str, book, rule_trigger: str = "", link: str = "") -> PageMessage:
+    clean = redact if (book is None or book.redact) else (lambda text: text)
     return PageMessage(
-        severity=incident.severity, customer=customer_name, summary=incident.summary,
-        callback_number=incident.callback_number, ticket_number=incident.ticket_number or "",
-        reference=incident.reference, caller_name=incident.caller_name, details=incident.details,
-        rule=rule_trigger, kind=kind)
+        severity=incident.severity, customer=book.name if book else incident.customer,
+        summary=clean(incident.summary), callback_number=incident.callback_number,
+        ticket_number=incident.ticket_number or "", reference=incident.reference,
+        caller_name=clean(incident.caller_name), details=clean(incident.details),
+        rule=rule_trigger, kind=kind, link=link)
 
 
 def deliver_page(svc: Services, page_id: int) -> None:
@@ -40,55 +49,112 @@ def deliver_page(svc: Services, page_id: int) -> None:
             if page is not None and page.status == "queued":  # woken early (clock skew): sleep on
                 svc.work.later("deliver_page", page_id, delay=(page.due_at - now).total_seconds())
             return
-        incident = page.incident
-        book = _runbook(svc, incident)
-        rule = book.rule(page.rule_index) if book else None
-        message = message_for(incident, page.kind, book.name if book else incident.customer,
-                              rule.trigger if rule else "")
-        if page.kind == "ticket":
-            message = _ticket_follow_up(message)
-        result = svc.channels.send(page.method, page.target, message)
-        if result.sent:
-            page.status, page.sent_at, page.last_error = "sent", svc.clock(), ""
-            page.receipt = result.receipt
-            s.add(Event(incident_id=incident.id, kind="paged", detail={
-                "page": page.id, "method": page.method, "kind": page.kind, "attempts": page.attempts}))
-            if page.kind == "page" and not message.ticket_number and incident.ticket_number:
-                add_page(s, incident, page.rule_index, page.method, page.target, "ticket", svc.clock())
-        elif result.permanent or page.attempts >= MAX_ATTEMPTS:
-            page.status, page.last_error = "failed", result.error
-            s.add(Event(incident_id=incident.id, kind="page_failed",
-                        detail={"page": page.id, "method": page.method, "error": result.error}))
-            log.error("page %s (%s) failed for %s: %s", page.id, page.method, incident.reference,
-                      result.error)
-            _fall_back(svc, s, page, rule)
-        else:
-            delay = backoff(page.attempts, base=2.0, cap=120.0, retry_after=result.retry_after)
-            page.status, page.last_error = "queued", result.error
-            page.due_at = svc.clock() + timedelta(seconds=delay)
-            s.add(Event(incident_id=incident.id, kind="page_retry", detail={
-                "page": page.id, "error": result.error, "retry_in_s": round(delay, 1)}))
-            if page.attempts >= FALLBACK_AFTER:
-                _fall_back(svc, s, page, rule)
+        limit = svc.channels.rate_key(page.method, page.target)
+        wait = _take_slot(svc, limit) if limit else 0.0
+        if wait:
+            # Not an attempt: the target is busy with other pages. Back in line for its next slot.
+            page.status, page.attempts = "queued", page.attempts - 1
+            page.due_at = svc.clock() + timedelta(seconds=wait)
             s.commit()
-            svc.work.later("deliver_page", page.id, delay=delay)
+            svc.work.later("deliver_page", page.id, delay=wait)
+            return
+        message = _message(svc, page)
+        result = svc.channels.send(page.method, page.target, message)
+        if limit and result.retry_after:
+            svc.limiter.hold(limit[0], result.retry_after)
+        _record(svc, s, page, message, result)
         s.commit()
-        follow = [p.id for p in incident.pages if p.status == "queued" and p.id != page.id]
+        follow = [p.id for p in _pages(s, page.incident_id) if p.status == "queued" and p.id != page.id]
     for other in follow:
         svc.work.later("deliver_page", other)
 
 
-def _fall_back(svc: Services, s, page: Page, rule) -> None:
-    """The rule's own fallback route first; for a P1 whose routes all failed, the MSP-wide default."""
+def _take_slot(svc: Services, limit: tuple[str, float]) -> float:
+    """0 once this worker holds the target's send slot; else how long until the next one."""
+    key, interval = limit
+    waited = 0.0
+    while True:
+        wait = svc.limiter.acquire(key, interval)
+        if wait <= 0:
+            return 0.0
+        if waited + wait > MAX_SLOT_WAIT:
+            return wait
+        time.sleep(wait)
+        waited += wait
+
+
+def _pages(s, incident_id: int) -> list[Page]:
+    return list(s.scalars(select(Page).where(Page.incident_id == incident_id).order_by(Page.id)))
+
+
+def _message(svc: Services, page: Page) -> PageMessage:
+    incident = page.incident
+    book = _runbook(svc, incident)
+    rule = book.rule(page.rule_index) if book else None
+    link = incident_link(svc.config, svc.secret_key, incident.id)
+    message = message_for(incident, page.kind if page.kind in ("ticket", "test") else "page", book,
+                          rule.trigger if rule else "", link)
+    return _ticket_follow_up(message) if page.kind == "ticket" else message
+
+
+def _record(svc: Services, s, page: Page, message: PageMessage, result: Delivery) -> None:
+    incident = page.incident
+    book = _runbook(svc, incident)
+    rule = book.rule(page.rule_index) if book else None
+    if result.sent:
+        page.status, page.sent_at, page.last_error = "sent", svc.clock(), ""
+        page.receipt = {**result.receipt, "ticket": message.ticket_number}
+        s.add(Event(incident_id=incident.id, kind="paged", detail={
+            "page": page.id, "method": page.method, "kind": page.kind, "attempts": page.attempts}))
+        s.refresh(incident)
+        if page.kind != "ticket" and not message.ticket_number and incident.ticket_number:
+            # The ticket was created while this page was in flight: follow up with its number.
+            add_page(s, incident, page.rule_index, page.method, page.target, "ticket", svc.clock(),
+                     step=page.step)
+    elif result.permanent or page.attempts >= MAX_ATTEMPTS:
+        page.status, page.last_error = "failed", result.error
+        s.add(Event(incident_id=incident.id, kind="page_failed",
+                    detail={"page": page.id, "method": page.method, "error": result.error}))
+        log.error("page %s (%s) failed for %s: %s", page.id, page.method, incident.reference,
+                  result.error)
+        _fall_back(svc, s, page, rule, terminal=True)
+    else:
+        delay = backoff(page.attempts, base=2.0, cap=120.0, retry_after=result.retry_after)
+        page.status, page.last_error = "queued", result.error
+        page.due_at = svc.clock() + timedelta(seconds=delay)
+        s.add(Event(incident_id=incident.id, kind="page_retry", detail={
+            "page": page.id, "error": result.error, "retry_in_s": round(delay, 1)}))
+        if page.attempts >= FALLBACK_AFTER:
+            _fall_back(svc, s, page, rule, terminal=False)
+        s.commit()
+        svc.work.later("deliver_page", page.id, delay=delay)
+
+
+def _fall_back(svc: Services, s, page: Page, rule, terminal: bool) -> None:
+    """The rule's own fallback route first; for a P1 whose routes have all failed, the MSP-wide
+    default (NIGHTDESK_SLACK_WEBHOOK, then NIGHTDESK_ALERT_EMAIL)."""
     incident = page.incident
     if page.kind == "page" and rule is not None and rule.fallback is not None:
         add_page(s, incident, page.rule_index, rule.fallback.method, rule.fallback.page,
-                 "fallback", svc.clock())
-    elif page.kind in ("page", "fallback") and incident.severity == "P1" \
-            and not (page.method == "slack" and page.target == ""):
-        add_page(s, incident, page.rule_index, "slack", "", "default", svc.clock())
-        s.add(Event(incident_id=incident.id, kind="default_alerted",
-                    detail={"why": f"every route of rule {page.rule_index} failed"}))
+                 "fallback", svc.clock(), step=page.step)
+        return
+    if not terminal or incident.severity != "P1" or page.kind == "ticket":
+        return
+    s.flush()
+    routes = [p for p in _pages(s, incident.id) if p.kind != "ticket"]
+    if any(p.status != "failed" for p in routes):
+        return  # another route may still deliver
+    for method, configured in (("slack", svc.config.slack_webhook), ("email", svc.config.alert_email)):
+        if not configured or any(p.method == method and p.target == "" for p in routes):
+            continue
+        add_page(s, incident, page.rule_index, method, "", f"default:{method}", svc.clock(),
+                 step=page.step)
+        s.add(Event(incident_id=incident.id, kind="default_alerted", detail={
+            "method": method, "why": "every route for this P1 failed"}))
+        return
+    s.add(Event(incident_id=incident.id, kind="unpaged", detail={
+        "why": "every route failed and no MSP-wide default is left to try"}))
+    log.critical("P1 %s could not be paged anywhere: every route failed", incident.reference)
 
 
 def _ticket_follow_up(message: PageMessage) -> PageMessage:

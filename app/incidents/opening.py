@@ -107,10 +107,11 @@ def _attempt_ticket(svc, s, incident: Incident, book: Runbook, retrying: bool) -
     incident.ticket_due_at = None
     s.add(Event(incident_id=incident.id, kind="ticket_created",
                 detail={"number": ticket.number, "system": svc.tickets.name}))
-    late = s.scalars(select(Page).where(Page.incident_id == incident.id, Page.kind == "page",
+    late = s.scalars(select(Page).where(Page.incident_id == incident.id, Page.kind != "ticket",
                                         Page.status == "sent")).all()
     for page in late:  # the page went out before the number existed: follow up with it
-        add_page(s, incident, page.rule_index, page.method, page.target, kind="ticket", now=svc.clock())
+        add_page(s, incident, page.rule_index, page.method, page.target, kind="ticket", now=svc.clock(),
+                 step=page.step)
     s.commit()
     for page_id in _queued_ids(s, incident.id):
         svc.work.later("deliver_page", page_id)

@@ -61,6 +61,9 @@ class EmailChannel:
                 if self.username:
                     smtp.login(self.username, self.password)
                 smtp.send_message(mail)
+        except smtplib.SMTPNotSupportedError:
+            return Delivery.permanent_error("email: the SMTP server offers no STARTTLS (set "
+                                            "SMTP_STARTTLS=false only for a trusted local relay)")
         except smtplib.SMTPAuthenticationError:
             return Delivery.permanent_error("email: SMTP auth failed (check SMTP_USERNAME/SMTP_PASSWORD)")
         except smtplib.SMTPRecipientsRefused as exc:

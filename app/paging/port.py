@@ -75,3 +75,6 @@ class Channel(Protocol):
 
     def send(self, target: str, message: PageMessage) -> Delivery:
         """Deliver one message; never raises for a vendor's failure."""
+
+    # Optional: rate_key(target) -> (key, seconds) | None — the vendor's per-target send limit.
+    # Workers on every host share it through app.ratelimit before calling send().

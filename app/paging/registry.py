@@ -25,6 +25,11 @@ class ChannelRegistry:
             return f"unknown method {method!r}"
         return channel.check_target(page)
 
+    def rate_key(self, method: str, target: str) -> tuple[str, float] | None:
+        channel = self.get(method)
+        limit = getattr(channel, "rate_key", None)
+        return limit(target) if limit else None
+
     def send(self, method: str, target: str, message: PageMessage) -> Delivery:
         channel = self.get(method)
         if channel is None:

@@ -16,6 +16,9 @@ from .port import Delivery, PageMessage
 
 EMOJI = {"P1": ":red_circle:", "P2": ":large_orange_circle:", "P3": ":large_yellow_circle:",
          "P4": ":white_circle:"}
+# Slack: about one message per second per channel or webhook. The margin absorbs the network
+# jitter between our limiter's clock and Slack's.
+SEND_INTERVAL = 1.02
 HEADER_MAX = 150
 SECTION_MAX = 3000
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -98,6 +101,12 @@ class SlackChannel:
         return "expected a Slack webhook URL, a channel (#alerts or C0123456789), or \"\" for " \
                "NIGHTDESK_SLACK_WEBHOOK"
 
+    def rate_key(self, target: str) -> tuple[str, float] | None:
+        if target and CHANNEL.match(target):
+            return f"slack:channel:{target}", SEND_INTERVAL
+        url = target if target and self.is_webhook(target) else self.default_webhook
+        return (f"slack:webhook:{url}", SEND_INTERVAL) if url else None
+
     def send(self, target: str, message: PageMessage) -> Delivery:
         if target and CHANNEL.match(target):
             return self._post(target, message)
@@ -136,13 +145,30 @@ class SlackChannel:
         return Delivery.ok(via="bot", channel=response["channel"], ts=response["ts"])
 
 
+FIXES = {
+    "not_in_channel": "invite the bot to the channel: /invite @NightDesk",
+    "channel_not_found": "the channel doesn't exist or the bot can't see it (check the runbook's page)",
+    "no_service": "webhook URL revoked or wrong: create a new incoming webhook",
+    "no_active_hooks": "webhook URL revoked or wrong: create a new incoming webhook",
+    "invalid_token": "webhook URL revoked or wrong: create a new incoming webhook",
+    "channel_is_archived": "the channel is archived: point the rule at a live channel",
+    "is_archived": "the channel is archived: point the rule at a live channel",
+    "invalid_auth": "SLACK_BOT_TOKEN is wrong or revoked: reinstall the app",
+    "not_authed": "SLACK_BOT_TOKEN is missing or wrong",
+    "token_revoked": "SLACK_BOT_TOKEN was revoked: reinstall the app",
+    "missing_scope": "the app lacks chat:write: add the scope and reinstall",
+    "action_prohibited": "a workspace admin has restricted this webhook",
+}
+
+
 def _classify(status: int, error: str, headers) -> Delivery:
     error = error if len(error) < 200 and "<" not in error else f"HTTP {status}"
     if status == 429 or error in ("ratelimited", "rate_limited"):
         retry = _retry_after(headers)
         return Delivery.transient(f"slack rate limited ({error})", retry_after=retry)
     if error in PERMANENT or status in (400, 403, 404, 410):
-        return Delivery.permanent_error(f"slack: {error or status}")
+        fix = FIXES.get(error)
+        return Delivery.permanent_error(f"slack: {error or status}" + (f" — {fix}" if fix else ""))
     return Delivery.transient(f"slack: {error or status} (HTTP {status})")
 
 

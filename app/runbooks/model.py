@@ -77,6 +77,7 @@ class Runbook:
     hints: tuple[str, ...] = ()
     page_severities: frozenset = frozenset({"P1", "P2"})
     is_default: bool = False
+    redact: bool = True  # take spoken passwords, card numbers and SSNs out of pages
     # Source lines of fields that cross-file checks report on (customer id, each number).
     lines: dict = field(default_factory=dict, compare=False)
 

@@ -16,7 +16,7 @@ from .yamlsource import Located, YamlSyntaxError, load
 
 CUSTOMER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 KNOWN_TOP = {"customer", "name", "aliases", "match", "connectwise", "greeting", "context",
-             "severity", "escalation_rules", "hints", "page_severities"}
+             "severity", "escalation_rules", "hints", "page_severities", "redact"}
 KNOWN_RULE = {"trigger", "page", "method", "severity", "keywords", "fallback"}
 
 
@@ -90,6 +90,7 @@ def parse(text: str, file: str, stem: str, routes: Routes) -> tuple[Runbook | No
         hints=tuple(v.str_list(("hints",), data.get("hints", []))),
         page_severities=frozenset(page_sev),
         is_default=stem.startswith("_default"),
+        redact=v.flag(("redact",), default=True),
         lines={"customer": doc.line(("customer",)),
                **{n: doc.line(("match", "numbers", i)) for i, n in enumerate(numbers)},
                **{n: doc.line(("match", "callers", i)) for i, n in enumerate(callers)}},
@@ -180,6 +181,15 @@ class _Checker:
             self.error(path, "expected text")
             return default
         return str(value).strip()
+
+    def flag(self, path: tuple, default: bool) -> bool:
+        value = self.get(path)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(path, "expected true or false")
+            return default
+        return value
 
     def mapping(self, path: tuple) -> dict:
         value = self.get(path)
