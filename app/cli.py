@@ -38,7 +38,9 @@ def register(app: Flask) -> None:
     @click.argument("customer")
     def runbooks_test_page(customer):
         """Send a clearly marked test page over every route of CUSTOMER's runbook."""
+        from app.incidents.dispatch import send_now
         from app.paging import PageMessage
+        from app.simulate import shown_target
         svc = current_app.extensions["nightdesk"]
         book = svc.runbooks.get(customer)
         if book is None:
@@ -51,8 +53,8 @@ def register(app: Flask) -> None:
                 message = PageMessage(severity=rule.severity or "P1", customer=book.name,
                                       summary=f"Test page for rule {rule.index}: {rule.trigger}"[:100],
                                       callback_number="+15555550100", reference="TEST", kind="test")
-                result = svc.channels.send(route.method, route.page, message)
-                where = f"{route.method} {route.page or '(default)'}"
+                result = send_now(svc, route.method, route.page, message)
+                where = f"{route.method} {shown_target(route.page)}"
                 if result.sent:
                     click.echo(f"delivered  rule {rule.index} {label}: {where}")
                 else:

@@ -123,12 +123,12 @@ def report(svc, incident, echo) -> None:
                                                       Event.kind == "not_paged"))
             echo(f"Page:     none — {(why or {}).get('why', 'not planned yet')}")
         for page in incident.pages:
-            target = _shown_target(page.target)
+            target = shown_target(page.target)
             state = page.status + (f" — {page.last_error}" if page.last_error else "")
             echo(f"Page:     {page.kind} via {page.method} to {target}: {state}")
 
 
-def _shown_target(target: str) -> str:
+def shown_target(target: str) -> str:
     """A webhook URL is a credential: show its host only."""
     if not target:
         return "(channel default)"

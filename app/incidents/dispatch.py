@@ -69,7 +69,7 @@ def deliver_page(svc: Services, page_id: int) -> None:
         svc.work.later("deliver_page", other)
 
 
-def _take_slot(svc: Services, limit: tuple[str, float]) -> float:
+def _take_slot(svc: Services, limit: tuple[str, float], max_wait: float = MAX_SLOT_WAIT) -> float:
     """0 once this worker holds the target's send slot; else how long until the next one."""
     key, interval = limit
     waited = 0.0
@@ -77,10 +77,21 @@ def _take_slot(svc: Services, limit: tuple[str, float]) -> float:
         wait = svc.limiter.acquire(key, interval)
         if wait <= 0:
             return 0.0
-        if waited + wait > MAX_SLOT_WAIT:
+        if waited + wait > max_wait:
             return wait
         time.sleep(wait)
         waited += wait
+
+
+def send_now(svc: Services, method: str, target: str, message: PageMessage) -> Delivery:
+    """Send outside the queue (rehearsals), still within the target's rate limit."""
+    limit = svc.channels.rate_key(method, target)
+    if limit and _take_slot(svc, limit, max_wait=30.0):
+        return Delivery.transient("the target stayed busy for 30 s")
+    result = svc.channels.send(method, target, message)
+    if limit and result.retry_after:
+        svc.limiter.hold(limit[0], result.retry_after)
+    return result
 
 
 def _pages(s, incident_id: int) -> list[Page]:
