@@ -48,6 +48,8 @@ test-postgres: $(VENV)/.dev-deps
 bench: $(VENV)/.dev-deps
 	$(BIN)/python bench/queue_latency.py
 	$(BIN)/python bench/queue_latency.py --queue "$(REDIS_URL)"
+	$(BIN)/python bench/page_storm.py --incidents 100
+	$(BIN)/python bench/page_storm.py --incidents 100 --database "$(PG_URL)" --queue "$(REDIS_URL)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

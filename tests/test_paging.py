@@ -220,3 +220,14 @@ def test_runbooks_test_page_passes_when_every_route_delivers(make_app, runbooks_
     app = make_app(settings(slack))
     result = app.test_cli_runner().invoke(args=["runbooks", "test-page", "globex"])
     assert result.exit_code == 0 and result.output.startswith("delivered")
+
+
+def test_bot_mode_pages_keep_channel_and_ts_for_later_updates(make_app, runbooks_dir, slack):
+    runbook(runbooks_dir, "globex", "+15555550303", "#alerts")
+    app = make_app({**settings(slack), "slack_bot_token": "xoxb-test", "slack_api_url": slack.url + "/api/"})
+    open_p1(app, "+15555550303")
+    drain(app)
+    [page] = pages(app)
+    assert page.status == "sent"
+    assert page.receipt["channel"] == "#alerts" and page.receipt["ts"]
+    assert slack.requests[0].path == "/api/chat.postMessage"

@@ -145,6 +145,7 @@ def test_bot_mode_not_in_channel_is_permanent(slack):
     slack.fail_next(Reply(200, {**sample["example"], "error": "not_in_channel"}))
     result = channel(slack, bot_token="xoxb-test").send("#alerts", MESSAGE)
     assert result["permanent"] and "not_in_channel" in result["error"]
+    assert "invite the bot to #alerts: /invite @NightDesk" in result["error"]
 
 
 def test_a_channel_target_without_a_bot_token_says_what_to_set(slack):

@@ -139,7 +139,9 @@ class SlackChannel:
         except SlackApiError as exc:
             r = exc.response
             error = r.get("error", "") if isinstance(r.data, dict) else str(r.data)[:200]
-            return _classify(r.status_code, error, r.headers)
+            result = _classify(r.status_code, error, r.headers)
+            result.error = result.error.replace("the channel:", f"{channel}:")
+            return result
         except Exception as exc:
             return Delivery.transient(f"slack api unreachable: {type(exc).__name__}")
         return Delivery.ok(via="bot", channel=response["channel"], ts=response["ts"])
