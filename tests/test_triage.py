@@ -115,13 +115,14 @@ def test_no_key_means_the_fallback_and_says_why(books):
     ("I think I clicked a phishing link and now there are pop-ups", "P1", 2),
     ("Ransomware note on my screen", "P1", 2),
     ("Our whole office has no internet", "P1", 0),
-    ("Email is not working for me", "P2", 1),
+    ("Email is not working for me", "P3", None),
+    ("Riverside has no internet, just Riverside", "P2", 1),
     ("My printer has a paper jam", "P3", None),
     ("Could someone reset my password tomorrow, no rush", "P4", None),
     ("It's not urgent but my monitor flickers", "P4", None),
 ])
 def test_fallback_decides_by_vocabulary_and_runbook_keywords(books, speech, severity, rule):
-    d = fallback_decide(ctx(books, speech))
+    d = fallback_decide(ctx(books, speech, force_final=True))
     assert d.severity == severity, d.reason
     if rule is not None:
         assert d.rule == rule, d.reason
@@ -144,3 +145,16 @@ def test_fallback_never_asks_when_told_to_finish(books):
 def test_summary_is_at_most_100_characters(books):
     d = fallback_decide(ctx(books, "word " * 80))
     assert len(d.summary) <= 100
+
+
+def test_fallback_asks_how_far_an_outage_reaches_when_the_caller_did_not_say(books):
+    d = fallback_decide(ctx(books, "The internet is down"))
+    assert d.action == "ask" and d.question == "Is it just you, or is everyone affected?"
+    turns = [("greeting", "The internet is down"), (d.question, "Everyone at all three clinics")]
+    d2 = fallback_decide(TriageContext(books.get("acme-dental"), turns, caller_id="+15555550142"))
+    assert (d2.action, d2.severity) == ("final", "P1")
+
+
+def test_a_clear_p1_is_not_kept_on_the_line(books):
+    d = fallback_decide(ctx(books, "The Dentrix server is down"))
+    assert (d.action, d.severity) == ("final", "P1")
