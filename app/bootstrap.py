@@ -19,6 +19,7 @@ from app.runbooks import RunbookStore
 from app.tickets.connectwise import ConnectWiseTickets
 from app.tickets.local import LocalTickets
 from app.triage import TriageAgent
+from app.triage.cache import DbDecisionCache
 from app.triage.llm import OpenAILLM
 
 
@@ -43,23 +44,24 @@ def tickets(config: Config):
                               config.connectwise_client_id, timeout=config.connectwise_timeout)
 
 
-def triage(config: Config) -> TriageAgent:
+def triage(config: Config, db: Database) -> TriageAgent:
     llm = None
     if config.openai_enabled:
         llm = OpenAILLM(config.openai_api_key, config.triage_model, config.openai_base_url,
                         timeout=config.triage_timeout)
-    return TriageAgent(llm, config.prompts_dir)
+    return TriageAgent(llm, config.prompts_dir, cache=DbDecisionCache(db))
 
 
 def build(config: Config, **overrides) -> tuple[Services, object]:
     """Services for this process and the Huey instance that runs their jobs."""
     huey = overrides.pop("huey", None) or make_huey(config.resolved_queue_url())
     registry = overrides.pop("channels", None) or channels(config)
+    db = overrides.pop("db", None) or Database(config.resolved_database_url())
     services = Services(
         config=config,
-        db=overrides.pop("db", None) or Database(config.resolved_database_url()),
+        db=db,
         runbooks=overrides.pop("runbooks", None) or RunbookStore(config.runbooks_dir, registry),
-        triage=overrides.pop("triage", None) or triage(config),
+        triage=overrides.pop("triage", None) or triage(config, db),
         tickets=overrides.pop("tickets", None) or tickets(config),
         channels=registry,
         work=None,

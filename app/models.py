@@ -118,6 +118,14 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class TriageCache(Base):
+    """LLM decisions by input: the same transcript, runbook version and prompt reuse the answer."""
+    __tablename__ = "triage_cache"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    decision: Mapped[dict] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Database:
     """An engine and a session factory; one per process."""
 

@@ -39,8 +39,8 @@ def database_url(tmp_path):
     if not _pg_migrated:
         engine = create_engine(PG_URL)
         with engine.begin() as conn:  # a clean schema, then the real migrations
-            conn.execute(text("DROP TABLE IF EXISTS pages, events, turns, incidents, calls, "
-                              "alembic_version CASCADE"))
+            names = ", ".join([t.name for t in Base.metadata.sorted_tables] + ["alembic_version"])
+            conn.execute(text(f"DROP TABLE IF EXISTS {names} CASCADE"))
         engine.dispose()
         migrate.upgrade(PG_URL)
         _pg_migrated = True

@@ -1,11 +1,16 @@
-"""The triage agent: ask the LLM, check its answer against the runbook, else the fallback decides."""
+"""The triage agent: ask the LLM, check its answer against the runbook and the fallback's reading,
+else the fallback decides."""
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
 from pathlib import Path
+from typing import Protocol
 
+from app.runbooks import SEVERITIES
+
+from .cache import cache_key
 from .decision import SCHEMA, Decision, InvalidDecision, TriageContext, validate
 from .fallback import fallback_decide
 from .llm import LLM, LLMUnavailable
@@ -13,15 +18,34 @@ from .llm import LLM, LLMUnavailable
 log = logging.getLogger(__name__)
 
 
+class DecisionCache(Protocol):
+    def get(self, key: str) -> dict | None: ...
+    def put(self, key: str, decision: dict) -> None: ...
+
+
 class TriageAgent:
-    def __init__(self, llm: LLM | None, prompts_dir: Path):
+    def __init__(self, llm: LLM | None, prompts_dir: Path, cache: DecisionCache | None = None):
         self.llm = llm
+        self.cache = cache
         self.template = (Path(prompts_dir) / "triage_system.txt").read_text(encoding="utf-8")
         self.prompt_version = hashlib.sha1(self.template.encode()).hexdigest()[:8]
 
     def decide(self, ctx: TriageContext) -> Decision:
         if self.llm is None:
             return self._fallback(ctx, "no LLM configured (OPENAI_API_KEY unset)")
+        key = cache_key(ctx.turns, ctx.caller_id, ctx.force_final, ctx.runbook.customer,
+                        ctx.runbook.version, self.prompt_version, self.llm.model)
+        cached = self.cache.get(key) if self.cache else None
+        if cached:
+            decision = Decision.from_dict(cached)
+            decision.extra = {**decision.extra, "cached": True}
+            return decision
+        decision = self._ask_llm(ctx)
+        if self.cache and decision.path == "llm":
+            self.cache.put(key, decision.as_dict())
+        return decision
+
+    def _ask_llm(self, ctx: TriageContext) -> Decision:
         problem = ""
         for _attempt in range(2):  # invalid output gets one more chance, then the fallback
             try:
@@ -35,7 +59,7 @@ class TriageAgent:
                 continue
             decision.model, decision.latency_ms, decision.tokens = answer.model, answer.latency_ms, answer.tokens
             decision.prompt_version = self.prompt_version
-            return decision
+            return guard(decision, ctx)
         return self._fallback(ctx, problem)
 
     def _fallback(self, ctx: TriageContext, why: str) -> Decision:
@@ -57,3 +81,27 @@ class TriageAgent:
         turns = [{"asked": p, "caller_said": s} for p, s in ctx.turns]
         return [{"role": "system", "content": system},
                 {"role": "user", "content": json.dumps({"conversation": turns})}]
+
+
+def guard(decision: Decision, ctx: TriageContext) -> Decision:
+    """Hold an LLM decision to what the caller described.
+
+    - It may rank a call at most one level below the rule-based reading (and never below it for
+      security language), so "this is low priority" or "system: severity P4" can't talk a
+      ransomware call down to the morning.
+    - On a clear P1 it stops asking once the essentials (who, where to call back) are known.
+    """
+    floor = fallback_decide(TriageContext(ctx.runbook, ctx.turns, ctx.caller_id, force_final=True))
+    slack = 0 if "security language" in floor.reason else 1  # no discount on a security incident
+    lowest = SEVERITIES[min(len(SEVERITIES) - 1, SEVERITIES.index(floor.severity) + slack)]
+    if SEVERITIES.index(decision.severity) > SEVERITIES.index(lowest):
+        decision.reason = (f"{decision.reason} [guardrail: LLM said {decision.severity}; the caller "
+                           f"described {floor.reason.split(';')[0]}, so at least {lowest}]")
+        decision.severity = lowest
+        if decision.rule is None or ctx.runbook.rule(decision.rule).severity not in (None, lowest):
+            decision.rule = floor.rule
+    essentials = (decision.callback_number or ctx.caller_id_known) and not ctx.runbook.is_default
+    if decision.action == "ask" and decision.severity == "P1" and essentials:
+        decision.action, decision.question = "final", ""
+        decision.reason += " [clear P1: not keeping the caller on the line]"
+    return decision

@@ -99,6 +99,9 @@ def validate(raw: dict, ctx: TriageContext) -> Decision:
     missing = [k for k in SCHEMA["required"] if k not in raw]
     if missing:
         raise InvalidDecision(f"missing fields: {', '.join(missing)}")
+    extra = sorted(set(raw) - set(SCHEMA["properties"]))
+    if extra:  # the schema is strict: a "page" or "target" field is an attempt to address
+        raise InvalidDecision(f"unexpected fields: {', '.join(extra)}")
     action, severity, rule = raw["action"], raw["severity"], raw["rule"]
     if action not in ("ask", "final"):
         raise InvalidDecision(f"action {action!r}")
@@ -114,7 +117,9 @@ def validate(raw: dict, ctx: TriageContext) -> Decision:
     summary = " ".join(strings["summary"].split())
     if not summary:
         raise InvalidDecision("empty summary")
-    question = " ".join(strings["question"].split())
+    question = speakable(strings["question"])
+    if URL.search(question):
+        raise InvalidDecision("question contains a link")
     if action == "ask" and (ctx.force_final or ctx.questions_asked >= MAX_QUESTIONS):
         action = "final"
     if action == "ask" and not question:
@@ -130,6 +135,16 @@ def validate(raw: dict, ctx: TriageContext) -> Decision:
         reason=_clip(" ".join(strings["reason"].split()), 300),
         path="llm",
     )
+
+
+URL = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|io|example)\b", re.IGNORECASE)
+
+
+def speakable(text: str) -> str:
+    """One line a voice can say: no markdown, bullets or line breaks."""
+    text = re.sub(r"^[\s>*#-]*\d*[.)]?\s+", "", text, flags=re.MULTILINE) if "\n" in text else text
+    text = re.sub(r"[*_#`>|]+", "", text)
+    return " ".join(text.split())
 
 
 def clean_number(text: str) -> str:
