@@ -75,6 +75,22 @@ class Incident(Base):
     # Set once the page rows this incident needs exist (none, for a severity that isn't paged).
     pages_planned: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_test: Mapped[bool] = mapped_column(default=False)  # a rehearsal (/nightdesk test)
+    # Who owns it: open → acknowledged → resolved. *_by is "slack:U123" or a name.
+    acknowledged_by: Mapped[str] = mapped_column(String(100), default="")
+    acknowledged_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_by: Mapped[str] = mapped_column(String(100), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    snoozed_until: Mapped[datetime | None] = mapped_column(default=None)
+    # Escalation: the chain position, how many paging rounds so far (Page.step), the next timer.
+    escalation_step: Mapped[int] = mapped_column(Integer, default=0)
+    page_round: Mapped[int] = mapped_column(Integer, default=0)
+    next_escalation_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The live Slack message (bot mode) that buttons act on and threads hang from.
+    slack_team: Mapped[str] = mapped_column(String(40), default="")
+    slack_channel: Mapped[str] = mapped_column(String(80), default="")
+    slack_ts: Mapped[str] = mapped_column(String(40), default="")
     call: Mapped[Call | None] = relationship(back_populates="incident")
     pages: Mapped[list["Page"]] = relationship(back_populates="incident", order_by="Page.id")
 

@@ -39,14 +39,16 @@ def database_url(tmp_path):
     if not _pg_migrated:
         engine = create_engine(PG_URL)
         with engine.begin() as conn:  # a clean schema, then the real migrations
-            names = ", ".join([t.name for t in Base.metadata.sorted_tables] + ["alembic_version"])
+            names = ", ".join([t.name for t in Base.metadata.sorted_tables] + [
+                "alembic_version", "slack_installations", "slack_bots", "slack_oauth_states"])
             conn.execute(text(f"DROP TABLE IF EXISTS {names} CASCADE"))
         engine.dispose()
         migrate.upgrade(PG_URL)
         _pg_migrated = True
     engine = create_engine(PG_URL)
     with engine.begin() as conn:
-        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        names = ", ".join([t.name for t in Base.metadata.sorted_tables]
+                          + ["slack_installations", "slack_bots", "slack_oauth_states"])
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return PG_URL

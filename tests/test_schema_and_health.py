@@ -7,8 +7,15 @@ from app.models import Base
 
 def test_the_migrations_build_exactly_the_models(database_url):
     engine = create_engine(database_url)
+    ours = {t.name for t in Base.metadata.sorted_tables}
+
+    def include(obj, name, kind, reflected, compare_to):
+        # slack-sdk's installation and OAuth state tables are its own, created by migration 0003.
+        return not (kind == "table" and reflected and name not in ours and name.startswith("slack_"))
+
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_object": include}),
+                                Base.metadata)
     engine.dispose()
     assert diff == []
 
