@@ -13,6 +13,7 @@ def create_app(config: Config | None = None, services: dict | None = None) -> Fl
     """Build the app. `services` may replace any of bootstrap's pieces (db, runbooks, triage,
     tickets, channels, work, huey, clock) with fakes."""
     from app import bootstrap, cli, health, web
+    from app import slack
     from app.voice import blueprint as voice
 
     config = config or Config.from_env()
@@ -28,5 +29,6 @@ def create_app(config: Config | None = None, services: dict | None = None) -> Fl
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(slack.bp)
     cli.register(app)
     return app

@@ -16,6 +16,7 @@ from app.paging.slack import SlackChannel
 from app.paging.sms import SmsChannel
 from app.paging.teams import TeamsChannel
 from app.runbooks import RunbookStore
+from app.slack.store import bot_token_finder
 from app.tickets.connectwise import ConnectWiseTickets
 from app.tickets.local import LocalTickets
 from app.triage import TriageAgent
@@ -23,10 +24,14 @@ from app.triage.cache import DbDecisionCache
 from app.triage.llm import OpenAILLM
 
 
-def channels(config: Config) -> ChannelRegistry:
+def channels(config: Config, db: Database | None = None) -> ChannelRegistry:
+    token_for = None
+    if db is not None and config.slack_client_id:
+        token_for = bot_token_finder(config.slack_client_id, db.engine)
     return ChannelRegistry([
         SlackChannel(default_webhook=config.slack_webhook, allowed_hosts=config.slack_webhook_hosts,
-                     bot_token=config.slack_bot_token, api_url=config.slack_api_url),
+                     bot_token=config.slack_bot_token, api_url=config.slack_api_url,
+                     token_for=token_for),
         TeamsChannel(default_webhook=config.teams_webhook),
         EmailChannel(host=config.smtp_host, port=config.smtp_port, username=config.smtp_username,
                      password=config.smtp_password, starttls=config.smtp_starttls,
@@ -55,8 +60,8 @@ def triage(config: Config, db: Database) -> TriageAgent:
 def build(config: Config, **overrides) -> tuple[Services, object]:
     """Services for this process and the Huey instance that runs their jobs."""
     huey = overrides.pop("huey", None) or make_huey(config.resolved_queue_url())
-    registry = overrides.pop("channels", None) or channels(config)
     db = overrides.pop("db", None) or Database(config.resolved_database_url())
+    registry = overrides.pop("channels", None) or channels(config, db)
     services = Services(
         config=config,
         db=db,

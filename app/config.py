@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SLACK_CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -61,6 +63,9 @@ class Config:
     slack_client_id: str = ""
     slack_client_secret: str = ""
     teams_webhook: str = ""
+    # Bot mode routing for rules with page "": per-severity channels, then the workspace default.
+    slack_channel: str = ""
+    slack_severity_channels: dict = field(default_factory=dict)
 
     smtp_host: str = ""
     smtp_port: int = 587
@@ -79,6 +84,11 @@ class Config:
     @property
     def connectwise_enabled(self) -> bool:
         return bool(self.connectwise_base_url)
+
+    @property
+    def slack_bot_token_or_app(self) -> bool:
+        """Bot mode: a single-workspace token, or an installable app (OAuth)."""
+        return bool(self.slack_bot_token or (self.slack_client_id and self.slack_client_secret))
 
     @property
     def openai_enabled(self) -> bool:
@@ -130,6 +140,8 @@ class Config:
             slack_client_id=r.text("SLACK_CLIENT_ID"),
             slack_client_secret=r.text("SLACK_CLIENT_SECRET"),
             teams_webhook=r.url("NIGHTDESK_TEAMS_WEBHOOK"),
+            slack_channel=r.slack_channel("NIGHTDESK_SLACK_CHANNEL"),
+            slack_severity_channels=r.severity_channels("NIGHTDESK_SLACK_SEVERITY_CHANNELS"),
             smtp_host=r.text("SMTP_HOST"),
             smtp_port=r.port("SMTP_PORT", 587),
             smtp_username=r.text("SMTP_USERNAME"),
@@ -226,6 +238,23 @@ class _Reader:
         if raw and len(raw) < 16:
             raise ConfigError(f"{name}: too short: use at least 16 random characters")
         return raw
+
+    def slack_channel(self, name: str) -> str:
+        raw = self.text(name)
+        if raw and not SLACK_CHANNEL.match(raw):
+            raise ConfigError(f"{name}: expected a channel like #alerts or C0123456789, got {raw!r}")
+        return raw
+
+    def severity_channels(self, name: str) -> dict:
+        raw = self.text(name)
+        out = {}
+        for part in filter(None, (p.strip() for p in raw.split(","))):
+            sev, _, channel = part.partition("=")
+            sev, channel = sev.strip().upper(), channel.strip()
+            if sev not in ("P1", "P2", "P3", "P4") or not SLACK_CHANNEL.match(channel):
+                raise ConfigError(f"{name}: expected P1=#channel,P2=#channel, got {part!r}")
+            out[sev] = channel
+        return out
 
     def twilio_sid(self, name: str) -> str:
         raw = self.text(name)

@@ -60,6 +60,17 @@ def register(huey: Huey, services: Callable[[], incidents.Services]) -> HueyWork
     job("finish_call", incidents.finish_call)
     job("file_ticket", incidents.file_ticket)
     job("deliver_page", incidents.deliver_page)
+    job("escalate", incidents.escalate)
+    job("wake", incidents.renotify)
+    job("incident_changed", incidents.incident_changed)
+
+    @huey.task(name="slack_respond")
+    def slack_respond(response_url, text):
+        slack = services().channels.get("slack")
+        if slack is not None:
+            slack.respond(response_url, text)
+
+    work.tasks["slack_respond"] = slack_respond
 
     @huey.periodic_task(crontab(minute="*"), name="sweep")
     def sweep():

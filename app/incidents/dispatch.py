@@ -15,6 +15,7 @@ from app.paging.redact import redact
 from .links import incident_link
 from .opening import _runbook, add_page
 from .services import Services
+from .targets import resolve
 from .work import backoff
 
 log = logging.getLogger(__name__)
@@ -27,14 +28,31 @@ MAX_ATTEMPTS = 10
 MAX_SLOT_WAIT = 2.0
 
 
-def message_for(incident: Incident, kind: str, book, rule_trigger: str = "", link: str = "") -> PageMessage:
+def message_for(incident: Incident, kind: str, book, rule_trigger: str = "", link: str = "",
+                ticket_url: str = "") -> PageMessage:
     clean = redact if (book is None or book.redact) else (lambda text: text)
     return PageMessage(
         severity=incident.severity, customer=book.name if book else incident.customer,
         summary=clean(incident.summary), callback_number=incident.callback_number,
         ticket_number=incident.ticket_number or "", reference=incident.reference,
         caller_name=clean(incident.caller_name), details=clean(incident.details),
-        rule=rule_trigger, kind=kind, link=link)
+        rule=rule_trigger, kind="test" if incident.is_test else kind, link=link,
+        incident_id=incident.id, status=incident.status,
+        holder=incident.resolved_by or incident.acknowledged_by,
+        triggered=f"{incident.created_at:%H:%M} UTC" if incident.created_at else "",
+        snoozed_until=f"{incident.snoozed_until:%H:%M} UTC" if incident.snoozed_until else "",
+        resolution=clean(incident.resolution_note), ticket_url=ticket_url or link,
+        workspace=incident.slack_team or (book.slack_workspace if book else ""))
+
+
+def live_message(svc: Services, incident: Incident, book=None) -> PageMessage:
+    """The incident as its live Slack message shows it now."""
+    book = book or _runbook(svc, incident)
+    rule = book.rule(incident.rule_index) if book else None
+    ticket_url = svc.tickets.url(incident.ticket_number) if incident.ticket_number and \
+        incident.ticket_number != incident.reference else ""
+    return message_for(incident, "page", book, rule.trigger if rule else "",
+                       incident_link(svc.config, svc.secret_key, incident.id), ticket_url)
 
 
 def deliver_page(svc: Services, page_id: int) -> None:
@@ -99,12 +117,7 @@ def _pages(s, incident_id: int) -> list[Page]:
 
 
 def _message(svc: Services, page: Page) -> PageMessage:
-    incident = page.incident
-    book = _runbook(svc, incident)
-    rule = book.rule(page.rule_index) if book else None
-    link = incident_link(svc.config, svc.secret_key, incident.id)
-    message = message_for(incident, page.kind if page.kind in ("ticket", "test") else "page", book,
-                          rule.trigger if rule else "", link)
+    message = live_message(svc, page.incident)
     return _ticket_follow_up(message) if page.kind == "ticket" else message
 
 
@@ -115,10 +128,15 @@ def _record(svc: Services, s, page: Page, message: PageMessage, result: Delivery
     if result.sent:
         page.status, page.sent_at, page.last_error = "sent", svc.clock(), ""
         page.receipt = {**result.receipt, "ticket": message.ticket_number}
+        if result.receipt.get("via") == "bot" and not incident.slack_ts:
+            # The first bot-mode message becomes the live one: buttons, updates, the thread.
+            incident.slack_team = result.receipt.get("team", "")
+            incident.slack_channel, incident.slack_ts = result.receipt["channel"], result.receipt["ts"]
         s.add(Event(incident_id=incident.id, kind="paged", detail={
             "page": page.id, "method": page.method, "kind": page.kind, "attempts": page.attempts}))
         s.refresh(incident)
-        if page.kind != "ticket" and not message.ticket_number and incident.ticket_number:
+        if page.kind != "ticket" and not message.ticket_number and incident.ticket_number \
+                and result.receipt.get("via") != "bot":
             # The ticket was created while this page was in flight: follow up with its number.
             add_page(s, incident, page.rule_index, page.method, page.target, "ticket", svc.clock(),
                      step=page.step)
@@ -145,9 +163,12 @@ def _fall_back(svc: Services, s, page: Page, rule, terminal: bool) -> None:
     """The rule's own fallback route first; for a P1 whose routes have all failed, the MSP-wide
     default (NIGHTDESK_SLACK_WEBHOOK, then NIGHTDESK_ALERT_EMAIL)."""
     incident = page.incident
+    if incident.is_test:
+        return  # a rehearsal never wakes anyone else
     if page.kind == "page" and rule is not None and rule.fallback is not None:
-        add_page(s, incident, page.rule_index, rule.fallback.method, rule.fallback.page,
-                 "fallback", svc.clock(), step=page.step)
+        target = resolve(svc, _runbook(svc, incident), incident, rule.fallback)
+        add_page(s, incident, page.rule_index, rule.fallback.method, target, "fallback", svc.clock(),
+                 step=page.step)
         return
     if not terminal or incident.severity != "P1" or page.kind == "ticket":
         return

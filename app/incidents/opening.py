@@ -12,7 +12,9 @@ from app.runbooks import Runbook
 from app.tickets import TicketError, TicketRequest
 from app.triage import Decision
 
+from .escalation import arm
 from .services import Services
+from .targets import resolve
 from .work import backoff
 
 log = logging.getLogger(__name__)
@@ -107,8 +109,11 @@ def _attempt_ticket(svc, s, incident: Incident, book: Runbook, retrying: bool) -
     incident.ticket_due_at = None
     s.add(Event(incident_id=incident.id, kind="ticket_created",
                 detail={"number": ticket.number, "system": svc.tickets.name}))
+    if incident.slack_ts:  # bot mode: the live message shows the number, the thread says so
+        svc.work.later("incident_changed", incident.id, "ticket", "", ticket.number)
     late = s.scalars(select(Page).where(Page.incident_id == incident.id, Page.kind != "ticket",
                                         Page.status == "sent")).all()
+    late = [p for p in late if (p.receipt or {}).get("via") != "bot"]
     for page in late:  # the page went out before the number existed: follow up with it
         add_page(s, incident, page.rule_index, page.method, page.target, kind="ticket", now=svc.clock(),
                  step=page.step)
@@ -143,7 +148,9 @@ def plan_pages(svc: Services, incident_id: int) -> None:
                         detail={"why": f"{incident.severity} is logged for the morning"}))
             return
         rule = book.rule(incident.rule_index) or book.rules[0]
-        add_page(s, incident, rule.index, rule.method, rule.page, kind="page", now=svc.clock())
+        add_page(s, incident, rule.index, rule.method, resolve(svc, book, incident, rule.route),
+                 kind="page", now=svc.clock())
+        arm(svc, incident, book)
         s.commit()
         ids = _queued_ids(s, incident_id)
     for page_id in ids:

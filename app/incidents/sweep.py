@@ -35,6 +35,11 @@ def sweep(svc: Services) -> dict:
                                      Page.claimed_at < now - timedelta(seconds=SENDING_LEASE_S))
                   .values(status="queued", due_at=now))
         pages = list(s.scalars(select(Page.id).where(Page.status == "queued", Page.due_at <= now)))
+        escalations = list(s.scalars(select(Incident.id).where(
+            Incident.status == "open", Incident.next_escalation_at <= now,
+            or_(Incident.snoozed_until.is_(None), Incident.snoozed_until <= now))))
+        wakes = list(s.scalars(select(Incident.id).where(
+            Incident.status != "resolved", Incident.snoozed_until <= now)))
     for turn_id in turns:
         svc.work.later("triage_turn", turn_id)
     for call_id in calls:
@@ -43,5 +48,10 @@ def sweep(svc: Services) -> dict:
         svc.work.later("file_ticket", incident_id)
     for page_id in pages:
         svc.work.later("deliver_page", page_id)
+    for incident_id in wakes:
+        svc.work.later("wake", incident_id)
+    for incident_id in escalations:
+        svc.work.later("escalate", incident_id)
     return {"turns": len(turns), "calls": len(calls), "tickets": len(tickets),
-            "unpaged": len(unpaged), "pages": len(pages)}
+            "unpaged": len(unpaged), "pages": len(pages), "escalations": len(escalations),
+            "wakes": len(wakes)}

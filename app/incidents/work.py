@@ -1,6 +1,7 @@
 """The Work port: how orchestration asks for a job to run later, without importing the queue.
 
-app.jobs implements it with Huey. Job names: triage_turn, finish_call, file_ticket, deliver_page.
+app.jobs implements it with Huey. Job names: triage_turn, finish_call, file_ticket, deliver_page,
+escalate, wake, incident_changed, slack_respond.
 """
 from __future__ import annotations
 

@@ -24,6 +24,15 @@ class PageMessage:
     rule: str = ""
     kind: str = "page"  # page | ticket (a late ticket number) | test
     link: str = ""
+    # The live incident message (Slack bot mode): buttons act on incident_id.
+    incident_id: int = 0
+    status: str = "open"          # open | acknowledged | resolved
+    holder: str = ""              # who acknowledged or resolved: "slack:U123" or a name
+    triggered: str = ""           # "02:14 UTC"
+    snoozed_until: str = ""
+    resolution: str = ""
+    ticket_url: str = ""
+    workspace: str = ""           # Slack team id whose installation posts it
 
     @property
     def subject(self) -> str:
@@ -31,12 +40,27 @@ class PageMessage:
         return f"{prefix}{self.severity} · {self.customer} · {self.summary}"
 
     def headline_lines(self) -> list[str]:
-        """The first two lines a phone lock screen shows."""
+        """The first lines a phone lock screen shows."""
         second = [f"Callback {self.callback_number or 'unknown'}",
                   f"Ticket {self.ticket_number or 'pending'}"]
         if self.reference:
             second.append(f"Ref {self.reference}")
-        return [f"{self.severity} · {self.customer} · {self.summary}", " · ".join(second)]
+        lines = [f"{self.severity} · {self.customer} · {self.summary}", " · ".join(second)]
+        if self.triggered:  # a live message (incident_id) keeps its status current
+            lines.append(f"Triggered {self.triggered}" + (f" · {self.status_text()}" if self.incident_id else ""))
+        return lines
+
+    def status_text(self) -> str:
+        if self.status == "acknowledged":
+            return f"Acknowledged by {self.holder_text()}"
+        if self.status == "resolved":
+            return f"Resolved by {self.holder_text()}"
+        if self.snoozed_until:
+            return f"Snoozed until {self.snoozed_until}"
+        return "Open"
+
+    def holder_text(self) -> str:
+        return f"@{self.holder[6:]}" if self.holder.startswith("slack:") else (self.holder or "someone")
 
 
 @dataclass

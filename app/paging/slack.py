@@ -4,25 +4,23 @@ slack-sdk speaks urllib, so tests point WebhookClient/WebClient at a loopback fa
 """
 from __future__ import annotations
 
-import re
+import dataclasses
 from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.webhook import WebhookClient
 
-from .port import Delivery, PageMessage
+from app.config import SLACK_CHANNEL
 
-EMOJI = {"P1": ":red_circle:", "P2": ":large_orange_circle:", "P3": ":large_yellow_circle:",
-         "P4": ":white_circle:"}
+from .port import Delivery, PageMessage
+from .slack_blocks import HEADER_MAX, SECTION_MAX, blocks_for, clip, escape, fallback_text  # noqa: F401
+
 # Slack: about one message per second per channel or webhook. The margin absorbs the network
 # jitter between our limiter's clock and Slack's.
 SEND_INTERVAL = 1.02
-HEADER_MAX = 150
-SECTION_MAX = 3000
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$")
+CHANNEL = SLACK_CHANNEL
 # Slack's documented webhook and Web API error strings that no retry can fix.
 PERMANENT = {"invalid_payload", "user_not_found", "action_prohibited", "channel_not_found",
              "channel_is_archived", "is_archived", "invalid_token", "no_active_hooks", "no_service",
@@ -32,56 +30,70 @@ PERMANENT = {"invalid_payload", "user_not_found", "action_prohibited", "channel_
              "msg_blocks_too_long", "invalid_arguments"}
 
 
-def escape(text: str) -> str:
-    """Slack's three control characters; with them escaped, speech can't become <!channel> or a link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int, more: str = "…") -> str:
-    return text if len(text) <= limit else text[: limit - len(more)] + more
-
-
-def blocks_for(message: PageMessage) -> list[dict]:
-    emoji = ":test_tube:" if message.kind == "test" else EMOJI.get(message.severity, ":red_circle:")
-    header = clip(f"{emoji} {escape(message.subject)}", HEADER_MAX)
-    first, second = message.headline_lines()
-    lines = [f"*{escape(second)}*"]
-    if message.caller_name:
-        lines.append(f"Caller: {escape(message.caller_name)}")
-    lines.append(f"Customer: {escape(message.customer)} · Severity: {message.severity}")
-    lines.append(f"Summary: {escape(message.summary)}")
-    if message.details:
-        lines.append(f"Details: {escape(message.details)}")
-    more = f"… <{message.link}|full incident>" if message.link else "… (truncated)"
-    body = clip("\n".join(lines), SECTION_MAX, more)
-    context = "NightDesk after-hours triage"
-    if message.reference:
-        context += f" · {message.reference}"
-    if message.rule:
-        context += f" · rule: {escape(clip(message.rule, 200))}"
-    blocks = [
-        HeaderBlock(text=header),
-        SectionBlock(text=MarkdownTextObject(text=body)),
-        ContextBlock(elements=[MarkdownTextObject(text=context)]),
-    ]
-    return [b.to_dict() for b in blocks]
-
-
-def fallback_text(message: PageMessage) -> str:
-    first, second = message.headline_lines()
-    return escape(f"{first}\n{second}")
-
 
 class SlackChannel:
     method = "slack"
 
     def __init__(self, default_webhook: str = "", allowed_hosts=("hooks.slack.com",),
-                 bot_token: str = "", api_url: str = "", timeout: float = 10.0):
+                 bot_token: str = "", api_url: str = "", timeout: float = 10.0, token_for=None):
         self.default_webhook = default_webhook
         self.allowed_hosts = tuple(h.lower() for h in allowed_hosts)
         self.bot_token = bot_token
         self.api_url = api_url
         self.timeout = timeout
+        # team id → bot token of an OAuth installation (multi-workspace); SLACK_BOT_TOKEN otherwise.
+        self.token_for = token_for or (lambda team: "")
+
+    def client(self, team: str = "", timeout: float | None = None) -> WebClient | None:
+        token = (self.token_for(team) if team else "") or self.bot_token or self.token_for("")
+        if not token:
+            return None
+        kwargs = {"token": token, "timeout": int(timeout or self.timeout)}
+        if self.api_url:
+            kwargs["base_url"] = self.api_url.rstrip("/") + "/"
+        return WebClient(**kwargs)
+
+    # --- the live incident message (bot mode) -------------------------------------------------
+    def update(self, team: str, channel: str, ts: str, message: PageMessage) -> Delivery:
+        return self._call(team, "chat_update", channel=channel, ts=ts, text=fallback_text(message),
+                          blocks=blocks_for(message))
+
+    def reply(self, team: str, channel: str, ts: str, text: str) -> Delivery:
+        return self._call(team, "chat_postMessage", channel=channel, thread_ts=ts, text=text)
+
+    def open_view(self, team: str, trigger_id: str, view: dict) -> Delivery:
+        # trigger_id lives 3 s: a short timeout, and no retry that would outlive it.
+        return self._call(team, "views_open", timeout=2, trigger_id=trigger_id, view=view)
+
+    def user_email(self, team: str, user: str) -> str:
+        result = self._call(team, "users_info", user=user)
+        return result.receipt.get("email", "") if result.sent else ""
+
+    def respond(self, response_url: str, text: str, replace: bool = False) -> Delivery:
+        """An ephemeral answer through an interaction's response_url (valid for 30 minutes)."""
+        try:
+            response = WebhookClient(response_url, timeout=int(self.timeout)).send(
+                text=text, response_type="ephemeral", replace_original=replace)
+        except Exception as exc:
+            return Delivery.transient(f"slack response_url unreachable: {type(exc).__name__}")
+        return Delivery.ok() if response.status_code == 200 else \
+            _classify(response.status_code, (response.body or "").strip(), response.headers)
+
+    def _call(self, team: str, method: str, timeout: float | None = None, **kwargs) -> Delivery:
+        client = self.client(team, timeout)
+        if client is None:
+            return Delivery.permanent_error("slack: no bot token (SLACK_BOT_TOKEN or an installed workspace)")
+        try:
+            response = getattr(client, method)(**kwargs)
+        except SlackApiError as exc:
+            r = exc.response
+            error = r.get("error", "") if isinstance(r.data, dict) else str(r.data)[:200]
+            return _classify(r.status_code, error, r.headers)
+        except Exception as exc:
+            return Delivery.transient(f"slack api unreachable: {type(exc).__name__}")
+        data = response.data if isinstance(response.data, dict) else {}
+        email = ((data.get("user") or {}).get("profile") or {}).get("email", "")
+        return Delivery.ok(channel=data.get("channel", ""), ts=data.get("ts", ""), email=email)
 
     def is_webhook(self, page: str) -> bool:
         """An https URL on an allowed host (the parsed host, not a prefix: hooks.slack.com.evil.io
@@ -117,8 +129,10 @@ class SlackChannel:
         if not self.is_webhook(url):
             return Delivery.permanent_error("Slack webhook host is not in NIGHTDESK_SLACK_WEBHOOK_HOSTS")
         client = WebhookClient(url, timeout=int(self.timeout))
+        # Buttons need the bot's live message to act on; a webhook post carries none.
+        plain = dataclasses.replace(message, incident_id=0)
         try:
-            response = client.send(text=fallback_text(message), blocks=blocks_for(message))
+            response = client.send(text=fallback_text(plain), blocks=blocks_for(plain))
         except Exception as exc:  # urllib raises for timeouts and refused connections
             return Delivery.transient(f"slack webhook unreachable: {type(exc).__name__}")
         if response.status_code == 200:
@@ -126,25 +140,17 @@ class SlackChannel:
         return _classify(response.status_code, (response.body or "").strip(), response.headers)
 
     def _post(self, channel: str, message: PageMessage) -> Delivery:
-        if not self.bot_token:
+        if self.client(message.workspace) is None:
             return Delivery.permanent_error(
                 f"{channel} needs bot mode: set SLACK_BOT_TOKEN and invite the bot to the channel")
-        kwargs = {"token": self.bot_token, "timeout": int(self.timeout)}
-        if self.api_url:
-            kwargs["base_url"] = self.api_url.rstrip("/") + "/"
-        client = WebClient(**kwargs)
-        try:
-            response = client.chat_postMessage(channel=channel, text=fallback_text(message),
-                                               blocks=blocks_for(message))
-        except SlackApiError as exc:
-            r = exc.response
-            error = r.get("error", "") if isinstance(r.data, dict) else str(r.data)[:200]
-            result = _classify(r.status_code, error, r.headers)
+        result = self._call(message.workspace, "chat_postMessage", channel=channel,
+                            text=fallback_text(message), blocks=blocks_for(message))
+        if result.sent:
+            result.receipt = {"via": "bot", "channel": result.receipt["channel"],
+                              "ts": result.receipt["ts"], "team": message.workspace}
+        else:
             result.error = result.error.replace("the channel:", f"{channel}:")
-            return result
-        except Exception as exc:
-            return Delivery.transient(f"slack api unreachable: {type(exc).__name__}")
-        return Delivery.ok(via="bot", channel=response["channel"], ts=response["ts"])
+        return result
 
 
 FIXES = {

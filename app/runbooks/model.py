@@ -47,6 +47,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One escalation step after the first page: who to page once `after` minutes pass unanswered."""
+    after: int
+    routes: tuple[Route, ...]
+
+
+ONCALL = "{oncall}"  # a page target meaning "whoever is on call now", per method
+EVENTS = ("triggered", "acknowledged", "resolved", "snoozed", "escalated", "ticket", "note")
+
+
+@dataclass(frozen=True)
 class RunbookError:
     file: str
     line: int
@@ -78,6 +89,13 @@ class Runbook:
     page_severities: frozenset = frozenset({"P1", "P2"})
     is_default: bool = False
     redact: bool = True  # take spoken passwords, card numbers and SSNs out of pages
+    steps: tuple[Step, ...] = ()        # escalation after the rule's page (none: a one-step chain)
+    repeat: int = 0                     # times to run `steps` again while nobody acknowledges
+    oncall: object = None               # app.runbooks.oncall.Rotation
+    slack_channel: str = ""             # bot mode: this customer's channel
+    slack_workspace: str = ""           # bot mode: which installed workspace (team id)
+    slack_events: frozenset = frozenset(EVENTS)  # which changes post to the incident's thread
+    cw_statuses: dict = field(default_factory=dict)  # acknowledged/resolved → ticket status name
     # Source lines of fields that cross-file checks report on (customer id, each number).
     lines: dict = field(default_factory=dict, compare=False)
 

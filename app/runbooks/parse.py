@@ -11,12 +11,16 @@ from typing import Protocol
 
 from app.config import is_e164
 
-from .model import DEFAULT_PRIORITIES, DEFAULT_SEVERITY, SEVERITIES, Route, Rule, Runbook, RunbookError
+from datetime import datetime, timedelta
+
+from .model import (DEFAULT_PRIORITIES, DEFAULT_SEVERITY, EVENTS, ONCALL, SEVERITIES, Route, Rule,
+                    Runbook, RunbookError, Step)
 from .yamlsource import Located, YamlSyntaxError, load
 
 CUSTOMER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 KNOWN_TOP = {"customer", "name", "aliases", "match", "connectwise", "greeting", "context",
-             "severity", "escalation_rules", "hints", "page_severities", "redact"}
+             "severity", "escalation_rules", "hints", "page_severities", "redact", "slack",
+             "escalation", "oncall"}
 KNOWN_RULE = {"trigger", "page", "method", "severity", "keywords", "fallback"}
 
 
@@ -70,6 +74,30 @@ def parse(text: str, file: str, stem: str, routes: Routes) -> tuple[Runbook | No
             v.error(("page_severities", i), f"{sev!r} is not one of P1, P2, P3, P4")
 
     rules = tuple(_rules(v, data, routes))
+    steps, repeat = _escalation(v, routes)
+    rotation = _rotation(v)
+    if rotation is None and any(r.page == ONCALL for rule in rules for r in (rule.route, rule.fallback) if r) \
+            or rotation is None and any(r.page == ONCALL for step in steps for r in step.routes):
+        v.error(("oncall",), "a page uses {oncall} but the runbook has no oncall rotation")
+    slack = v.mapping(("slack",))
+    for key in slack:
+        if key not in ("channel", "workspace", "events"):
+            v.error(("slack", key), "unknown field (expected one of: channel, events, workspace)")
+    channel = v.text(("slack", "channel"))
+    if channel and routes.check_target("slack", channel):
+        v.error(("slack", "channel"), "expected a channel: #name or a channel ID")
+    events = v.str_list(("slack", "events"), slack.get("events", list(EVENTS)))
+    for i, event in enumerate(events):
+        if event not in EVENTS:
+            v.error(("slack", "events", i), f"{event!r} is not one of: {', '.join(EVENTS)}")
+    statuses = {}
+    for key, name in v.mapping(("connectwise", "statuses")).items():
+        if key not in ("acknowledged", "resolved"):
+            v.error(("connectwise", "statuses", key), "expected acknowledged or resolved")
+        elif not isinstance(name, str) or not name.strip():
+            v.error(("connectwise", "statuses", key), "expected a ConnectWise status name")
+        else:
+            statuses[key] = name.strip()
     if v.errors:
         return None, errors
     runbook = Runbook(
@@ -91,6 +119,9 @@ def parse(text: str, file: str, stem: str, routes: Routes) -> tuple[Runbook | No
         page_severities=frozenset(page_sev),
         is_default=stem.startswith("_default"),
         redact=v.flag(("redact",), default=True),
+        steps=steps, repeat=repeat, oncall=rotation,
+        slack_channel=channel, slack_workspace=v.text(("slack", "workspace")),
+        slack_events=frozenset(events), cw_statuses=statuses,
         lines={"customer": doc.line(("customer",)),
                **{n: doc.line(("match", "numbers", i)) for i, n in enumerate(numbers)},
                **{n: doc.line(("match", "callers", i)) for i, n in enumerate(callers)}},
@@ -132,6 +163,88 @@ def _rules(v: "_Checker", data: dict, routes: Routes):
                        keywords=tuple(k.lower() for k in keywords), fallback=fallback)
 
 
+def _escalation(v: "_Checker", routes: Routes) -> tuple[tuple[Step, ...], int]:
+    chain = v.mapping(("escalation",))
+    for key in chain:
+        if key not in ("steps", "repeat"):
+            v.error(("escalation", key), "unknown field (expected one of: repeat, steps)")
+    repeat = chain.get("repeat", 0)
+    if not isinstance(repeat, int) or isinstance(repeat, bool) or not 0 <= repeat <= 10:
+        v.error(("escalation", "repeat"), "expected a whole number from 0 to 10")
+        repeat = 0
+    raw = chain.get("steps", [])
+    if not isinstance(raw, list):
+        v.error(("escalation", "steps"), "expected a list of steps (after, page)")
+        return (), repeat
+    steps = []
+    for i, item in enumerate(raw):
+        base = ("escalation", "steps", i)
+        if not isinstance(item, dict):
+            v.error(base, "expected a mapping with after (minutes) and page (a list of targets)")
+            continue
+        after = item.get("after")
+        if not isinstance(after, int) or isinstance(after, bool) or not 1 <= after <= 1440:
+            v.error(base + ("after",), "expected minutes without an acknowledgement, 1 to 1440")
+            continue
+        targets = item.get("page")
+        if not isinstance(targets, list) or not targets:
+            v.error(base + ("page",), "expected a list of targets, each with method and page")
+            continue
+        found = []
+        for j, target in enumerate(targets):
+            if not isinstance(target, dict):
+                v.error(base + ("page", j), "expected a mapping with method and page")
+                continue
+            route = _route(v, base + ("page", j), target, routes)
+            if route:
+                found.append(route)
+        if found:
+            steps.append(Step(after=after, routes=tuple(found)))
+    return tuple(steps), repeat
+
+
+def _rotation(v: "_Checker"):
+    raw = v.mapping(("oncall",))
+    if not raw:
+        return None
+    from .oncall import Override, Person, Rotation
+    kind = raw.get("rotation", "weekly")
+    if kind not in ("daily", "weekly"):
+        v.error(("oncall", "rotation"), "expected daily or weekly")
+        return None
+    handoff = v.moment(("oncall", "handoff"))
+    people = []
+    for i, item in enumerate(raw.get("people") or []):
+        base = ("oncall", "people", i)
+        if not isinstance(item, dict) or not str(item.get("name", "")).strip():
+            v.error(base, "expected a mapping with at least a name")
+            continue
+        person = Person(name=str(item["name"]).strip(), sms=str(item.get("sms", "") or ""),
+                        email=str(item.get("email", "") or ""), slack=str(item.get("slack", "") or ""))
+        if person.sms and not is_e164(person.sms):
+            v.error(base + ("sms",), f"{person.sms!r} is not an E.164 number")
+        people.append(person)
+    if not people:
+        v.error(("oncall", "people"), "expected at least one person")
+        return None
+    by_name = {p.name: p for p in people}
+    overrides = []
+    for i, item in enumerate(raw.get("overrides") or []):
+        base = ("oncall", "overrides", i)
+        start, end = v.moment(base + ("from",)), v.moment(base + ("to",))
+        who = by_name.get(str((item or {}).get("name", "")).strip()) if isinstance(item, dict) else None
+        if who is None:
+            v.error(base + ("name",), "expected the name of one of the people")
+        elif start and end and end <= start:
+            v.error(base + ("to",), "must be after from")
+        elif start and end:
+            overrides.append(Override(start, end, who))
+    if handoff is None:
+        return None
+    period = timedelta(days=1 if kind == "daily" else 7)
+    return Rotation(tuple(people), handoff, period, tuple(overrides))
+
+
 def _route(v: "_Checker", base: tuple, item: dict, routes: Routes) -> Route | None:
     method = item.get("method")
     page = item.get("page", "")
@@ -148,7 +261,7 @@ def _route(v: "_Checker", base: tuple, item: dict, routes: Routes) -> Route | No
     if not isinstance(page, str):
         v.error(base + ("page",), "expected text: a target for the method, or \"\" for its default")
         return None
-    problem = routes.check_target(method, page.strip())
+    problem = None if page.strip() == ONCALL else routes.check_target(method, page.strip())
     if problem:
         v.error(base + ("page",), problem)
         return None
@@ -181,6 +294,23 @@ class _Checker:
             self.error(path, "expected text")
             return default
         return str(value).strip()
+
+    def moment(self, path: tuple):
+        """An ISO 8601 time with its UTC offset ("2026-11-02T09:00:00-05:00")."""
+        value = self.get(path)
+        if isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value.strip())
+            except ValueError:
+                parsed = None
+        else:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            self.error(path, "expected a time with its UTC offset, like 2026-11-02T09:00:00-05:00")
+            return None
+        return parsed
 
     def flag(self, path: tuple, default: bool) -> bool:
         value = self.get(path)

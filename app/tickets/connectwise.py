@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlsplit
 
 import requests
 
@@ -17,6 +18,7 @@ class ConnectWiseTickets:
     def __init__(self, base_url: str, company: str, public_key: str, private_key: str,
                  client_id: str, timeout: float = 5.0, session: requests.Session | None = None):
         self.base_url = base_url.rstrip("/")
+        self.company = company
         token = base64.b64encode(f"{company}+{public_key}:{private_key}".encode()).decode()
         self.headers = {"Authorization": f"Basic {token}", "clientId": client_id,
                         "Content-Type": "application/json", "Accept": "application/json"}
@@ -45,6 +47,29 @@ class ConnectWiseTickets:
         response = self._call("POST", "/service/tickets", json=self.body(request))
         data = response.json()
         return Ticket(number=str(data["id"]), id=str(data["id"]))
+
+    def add_note(self, number: str, text: str, resolution: bool = False, member: str = "") -> None:
+        # A note with no flag is refused ("choose where to display the notes").
+        body = {"text": text, "internalAnalysisFlag": not resolution, "resolutionFlag": resolution,
+                "detailDescriptionFlag": False}
+        if member:
+            body["member"] = {"identifier": member}
+        self._call("POST", f"/service/tickets/{int(number)}/notes", json=body)
+
+    def set_status(self, number: str, status: str) -> None:
+        self._call("PATCH", f"/service/tickets/{int(number)}",
+                   json=[{"op": "replace", "path": "status", "value": {"name": status}}])
+
+    def find_member(self, email: str) -> str:
+        response = self._call("GET", "/system/members", params={
+            "conditions": f'primaryEmail="{email}"', "fields": "identifier", "pageSize": 1})
+        rows = response.json()
+        return rows[0].get("identifier", "") if isinstance(rows, list) and rows else ""
+
+    def url(self, number: str) -> str:
+        site = urlsplit(self.base_url)
+        return (f"{site.scheme}://{site.netloc}/v4_6_release/services/system_io/Service/"
+                f"fv_sr100_request.rails?service_recid={number}&companyName={self.company}")
 
     def find(self, reference: str) -> Ticket | None:
         response = self._call("GET", "/service/tickets", params={

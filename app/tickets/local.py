@@ -10,3 +10,16 @@ class LocalTickets:
     def create(self, request: TicketRequest, retrying: bool = False) -> Ticket:
         # The incident row is the ticket; its reference is the number the caller hears.
         return Ticket(number=request.reference, id=request.reference)
+
+    # Notes and statuses of local tickets are the incident's own events.
+    def add_note(self, number: str, text: str, resolution: bool = False, member: str = "") -> None:
+        pass
+
+    def set_status(self, number: str, status: str) -> None:
+        pass
+
+    def find_member(self, email: str) -> str:
+        return ""
+
+    def url(self, number: str) -> str:
+        return ""

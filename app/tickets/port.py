@@ -41,3 +41,15 @@ class TicketSystem(Protocol):
     def create(self, request: TicketRequest, retrying: bool = False) -> Ticket:
         """Create the ticket, or return the one already created for request.reference when
         `retrying` (an earlier attempt may have reached the vendor before it timed out)."""
+
+    def add_note(self, number: str, text: str, resolution: bool = False, member: str = "") -> None:
+        """A note on the ticket (internal analysis, or the resolution); `member` attributes it."""
+
+    def set_status(self, number: str, status: str) -> None:
+        """Move the ticket to the named status (e.g. the runbook's "Assigned")."""
+
+    def find_member(self, email: str) -> str:
+        """The ticket system's member identifier for an email address, or ""."""
+
+    def url(self, number: str) -> str:
+        """A link a technician can open, or "" if the system has none."""

@@ -1,0 +1,74 @@
+"""Acknowledge, resolve, snooze: one conditional UPDATE each, so of two people clicking at once
+exactly one wins and the other is told who did."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from app.models import Event, Incident
+
+from .services import Services
+
+SNOOZE_MINUTES = (15, 30, 60, 240)
+
+
+@dataclass
+class Outcome:
+    changed: bool
+    incident: Incident
+    holder: str = ""  # who acknowledged or resolved it, when this request didn't change it
+
+
+def find(svc: Services, ref: str) -> Incident | None:
+    """An incident by reference: "ND-1042", "1042" or its id."""
+    text = ref.strip().upper().removeprefix("ND-").lstrip("#")
+    if not text.isdigit():
+        return None
+    number = int(text)
+    with svc.db.session() as s:
+        return s.get(Incident, number - 1000 if number > 1000 else number)
+
+
+def acknowledge(svc: Services, incident_id: int, actor: str) -> Outcome:
+    now = svc.clock()
+    return _change(svc, incident_id, actor, "acknowledged", ("open",), {
+        "status": "acknowledged", "acknowledged_by": actor, "acknowledged_at": now,
+        "next_escalation_at": None, "snoozed_until": None})
+
+
+def resolve(svc: Services, incident_id: int, actor: str, note: str = "") -> Outcome:
+    now = svc.clock()
+    return _change(svc, incident_id, actor, "resolved", ("open", "acknowledged"), {
+        "status": "resolved", "resolved_by": actor, "resolved_at": now,
+        "resolution_note": note.strip()[:2000], "next_escalation_at": None, "snoozed_until": None},
+        detail=note.strip()[:500])
+
+
+def snooze(svc: Services, incident_id: int, actor: str, minutes: int) -> Outcome:
+    if minutes not in SNOOZE_MINUTES:
+        raise ValueError(f"snooze is one of {SNOOZE_MINUTES} minutes")
+    until = svc.clock() + timedelta(minutes=minutes)
+    outcome = _change(svc, incident_id, actor, "snoozed", ("open",), {
+        "snoozed_until": until, "next_escalation_at": None}, detail=str(minutes))
+    if outcome.changed:
+        svc.work.later("wake", incident_id, delay=minutes * 60)
+    return outcome
+
+
+def _change(svc: Services, incident_id: int, actor: str, event: str, from_states: tuple,
+            values: dict, detail: str = "") -> Outcome:
+    with svc.db.session() as s:
+        done = s.execute(update(Incident).where(Incident.id == incident_id,
+                                                Incident.status.in_(from_states)).values(**values))
+        incident = s.get(Incident, incident_id)
+        if incident is None:
+            raise LookupError(f"no incident {incident_id}")
+        s.refresh(incident)
+        changed = done.rowcount == 1
+        if changed:
+            s.add(Event(incident_id=incident_id, kind=event, detail={"by": actor, "detail": detail}))
+    if changed:
+        svc.work.later("incident_changed", incident_id, event, actor, detail)
+    return Outcome(changed, incident, incident.resolved_by or incident.acknowledged_by)

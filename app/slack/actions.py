@@ -1,0 +1,99 @@
+"""POST /slack/actions: buttons, the snooze menu and the resolve modal.
+
+The ownership change itself is one fast conditional UPDATE done here, so the click is answered
+well inside Slack's 3 s and two people clicking at once get one winner. The message update, the
+thread reply and the ticket note run in the queue."""
+from __future__ import annotations
+
+import json
+
+from flask import abort, current_app, jsonify, request
+
+from app.incidents import ownership
+from app.paging.slack_blocks import ACK, RESOLVE, SNOOZE, resolve_modal, who
+
+from . import bp
+from .verify import slack_signed
+
+
+def _svc():
+    return current_app.extensions["nightdesk"]
+
+
+@bp.post("/actions")
+@slack_signed
+def actions():
+    try:
+        payload = json.loads(request.form["payload"])
+        kind = payload["type"]
+        actor = f"slack:{payload['user']['id']}"
+    except (KeyError, TypeError, ValueError):
+        abort(400, "expected a Slack interaction payload")
+    team = (payload.get("team") or {}).get("id", "")
+    if kind == "block_actions":
+        for action in payload.get("actions", []):
+            _block_action(action, actor, team, payload)
+        return "", 200
+    if kind == "view_submission" and payload.get("view", {}).get("callback_id") == RESOLVE:
+        return _resolve_submitted(payload, actor)
+    return "", 200  # shortcuts, view_closed…: nothing to do, but Slack wants its 200
+
+
+def _block_action(action: dict, actor: str, team: str, payload: dict) -> None:
+    svc = _svc()
+    action_id = action.get("action_id", "")
+    response_url = payload.get("response_url", "")
+    try:
+        if action_id == ACK:
+            outcome = ownership.acknowledge(svc, int(action["value"]), actor)
+            if not outcome.changed:
+                _tell(response_url, _already(outcome))
+        elif action_id == RESOLVE:
+            incident = ownership.find(svc, action["value"])
+            if incident is None:
+                raise LookupError(action["value"])
+            if incident.status == "resolved":
+                _tell(response_url, _already(ownership.Outcome(False, incident, incident.resolved_by)))
+                return
+            opened = svc.channels.get("slack").open_view(team, payload.get("trigger_id", ""),
+                                                         resolve_modal(incident.id, incident.reference))
+            if not opened.sent:
+                _tell(response_url, f"Couldn't open the resolve form ({opened.error}). "
+                                    f"Try `/nightdesk resolve {incident.reference} <note>`.")
+        elif action_id == SNOOZE:
+            incident_id, minutes = action["selected_option"]["value"].split(":")
+            outcome = ownership.snooze(svc, int(incident_id), actor, int(minutes))
+            if not outcome.changed:
+                _tell(response_url, _already(outcome))
+    except (LookupError, ValueError, KeyError):
+        _tell(response_url, "That incident no longer exists in NightDesk.")
+
+
+def _resolve_submitted(payload: dict, actor: str):
+    view = payload["view"]
+    try:
+        incident_id = int(view.get("private_metadata", ""))
+    except ValueError:
+        abort(400, "the resolve form lost its incident")
+    values = (view.get("state") or {}).get("values") or {}
+    note = ((values.get("note") or {}).get("note") or {}).get("value") or ""
+    try:
+        outcome = ownership.resolve(_svc(), incident_id, actor, note)
+    except LookupError:
+        return jsonify(response_action="errors", errors={"note": "That incident no longer exists."})
+    if not outcome.changed:
+        return jsonify(response_action="errors", errors={"note": _already(outcome, mention=False)})
+    return "", 200  # an empty 200 closes the modal
+
+
+def _already(outcome: ownership.Outcome, mention: bool = True) -> str:
+    incident = outcome.incident
+    holder = who(outcome.holder) if mention else outcome.holder.replace("slack:", "@")
+    when = incident.resolved_at if incident.status == "resolved" else incident.acknowledged_at
+    stamp = f" at {when:%H:%M} UTC" if when else ""
+    return f"{incident.reference} was already {incident.status} by {holder}{stamp}."
+
+
+def _tell(response_url: str, text: str) -> None:
+    if response_url:
+        _svc().work.later("slack_respond", response_url, text)
