@@ -128,16 +128,21 @@ def _record(svc: Services, s, page: Page, message: PageMessage, result: Delivery
     if result.sent:
         page.status, page.sent_at, page.last_error = "sent", svc.clock(), ""
         page.receipt = {**result.receipt, "ticket": message.ticket_number}
-        if result.receipt.get("via") == "bot" and not incident.slack_ts:
-            # The first bot-mode message becomes the live one: buttons, updates, the thread.
-            incident.slack_team = result.receipt.get("team", "")
-            incident.slack_channel, incident.slack_ts = result.receipt["channel"], result.receipt["ts"]
         s.add(Event(incident_id=incident.id, kind="paged", detail={
             "page": page.id, "method": page.method, "kind": page.kind, "attempts": page.attempts}))
-        s.refresh(incident)
-        if page.kind != "ticket" and not message.ticket_number and incident.ticket_number \
-                and result.receipt.get("via") != "bot":
-            # The ticket was created while this page was in flight: follow up with its number.
+        # Another worker may have created the ticket while this page was in flight.
+        number = s.scalar(select(Incident.ticket_number).where(Incident.id == incident.id))
+        late = page.kind != "ticket" and not message.ticket_number and number
+        if result.receipt.get("via") == "bot":
+            # The first bot-mode message becomes the live one: buttons, updates, the thread.
+            became_live = s.execute(update(Incident).where(
+                Incident.id == incident.id, Incident.slack_ts == "").values(
+                slack_team=result.receipt.get("team", ""), slack_channel=result.receipt["channel"],
+                slack_ts=result.receipt["ts"])).rowcount == 1
+            if became_live and late:
+                s.commit()
+                svc.work.later("incident_changed", incident.id, "ticket", "", number)
+        elif late:
             add_page(s, incident, page.rule_index, page.method, page.target, "ticket", svc.clock(),
                      step=page.step)
     elif result.permanent or page.attempts >= MAX_ATTEMPTS:

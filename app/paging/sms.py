@@ -30,7 +30,7 @@ class _RedirectingHttpClient(TwilioHttpClient):
 
 
 def sms_body(message: PageMessage) -> str:
-    first, second = message.headline_lines()
+    first, second = message.headline_lines()[:2]
     body = f"{first}\n{second}"
     return body if len(body) <= MAX_BODY else body[: MAX_BODY - 1] + "…"
 

@@ -22,7 +22,7 @@ def slack_signed(view):
             current_app.logger.warning("refused %s: SLACK_SIGNING_SECRET is not set", request.path)
             abort(401)
         verifier = SignatureVerifier(secret, clock=_Clock(svc))
-        if not verifier.is_valid(body, timestamp, signature):
+        if not timestamp.isdigit() or not signature or not verifier.is_valid(body, timestamp, signature):
             current_app.logger.warning("refused %s: bad, missing or stale Slack signature", request.path)
             abort(401)
         # A captured request replayed inside the five minutes carries a valid signature: the

@@ -19,6 +19,8 @@ LIMIT_S = 1.0
 class FakeSlack(FakeServer):
     def __init__(self):
         self.script: list[Reply] = []
+        self.emails: dict[str, str] = {}          # user id → email, for users.info
+        self.oauth_answer: dict = {}
         self.accepted: dict[str, list[tuple[float, dict]]] = {}  # target → [(time, payload)]
         self.rejected: list[str] = []
         self._rate = threading.Lock()
@@ -30,8 +32,21 @@ class FakeSlack(FakeServer):
     def _answer(self, request) -> Reply:
         if self.script:
             return self.script.pop(0)
-        payload = json.loads(request.body) if request.body.startswith(b"{") else {}
-        target = payload.get("channel", "") if request.path.startswith("/api/") else request.path
+        payload = self._payload(request)
+        method = request.path.removeprefix("/api/") if request.path.startswith("/api/") else ""
+        if method == "chat.update":
+            return Reply(200, {"ok": True, "channel": payload.get("channel"), "ts": payload.get("ts")})
+        if method == "views.open":
+            return Reply(200, {"ok": True, "view": {"id": "V1"}})
+        if method == "users.info":
+            user = payload.get("user", "")
+            return Reply(200, {"ok": True, "user": {"id": user, "profile": {"email": self.emails.get(user, "")}}})
+        if method == "oauth.v2.access":
+            return Reply(200, self.oauth_answer)
+        if method == "chat.postMessage" and payload.get("thread_ts"):
+            # Thread replies ride along with their message; the limit below is for new messages.
+            return Reply(200, {"ok": True, "channel": payload.get("channel"), "ts": f"{time.time():.6f}"})
+        target = payload.get("channel", "") if method else request.path
         with self._rate:
             now = time.monotonic()
             sent = self.accepted.setdefault(target, [])
@@ -43,6 +58,16 @@ class FakeSlack(FakeServer):
             return Reply(200, {"ok": True, "channel": target or "C0TEST",
                                "ts": f"{time.time():.6f}", "message": {}})
         return Reply(200, "ok")
+
+    @staticmethod
+    def _payload(request) -> dict:
+        if request.body.startswith(b"{"):
+            return json.loads(request.body)
+        from urllib.parse import parse_qsl
+        return dict(parse_qsl(request.body.decode()))
+
+    def calls(self, method: str) -> list[dict]:
+        return [self._payload(r) for r in self.requests if r.path == f"/api/{method}"]
 
     def webhook_posts(self) -> list[dict]:
         return [r.json() for r in self.requests if r.path.startswith("/services/")]
