@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from types import SimpleNamespace
 
 import click
 from flask import Flask, current_app
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
     def runbooks_test_page(customer):
         """Send a clearly marked test page over every route of CUSTOMER's runbook."""
         from app.incidents.dispatch import send_now
+        from app.incidents.targets import resolve
         from app.paging import PageMessage
         from app.simulate import shown_target
         svc = current_app.extensions["nightdesk"]
@@ -47,19 +49,25 @@ def register(app: Flask) -> None:
             click.echo(f"no runbook for customer {customer!r}", err=True)
             sys.exit(2)
         failed = 0
-        for rule in book.rules:
-            routes = [("rule", rule.route)] + ([("fallback", rule.fallback)] if rule.fallback else [])
-            for label, route in routes:
-                message = PageMessage(severity=rule.severity or "P1", customer=book.name,
-                                      summary=f"Test page for rule {rule.index}: {rule.trigger}"[:100],
-                                      callback_number="+15555550100", reference="TEST", kind="test")
-                result = send_now(svc, route.method, route.page, message)
-                where = f"{route.method} {shown_target(route.page)}"
-                if result.sent:
-                    click.echo(f"delivered  rule {rule.index} {label}: {where}")
-                else:
-                    failed += 1
-                    click.echo(f"FAILED     rule {rule.index} {label}: {where}: {result.error}")
+        routes = [(f"rule {r.index}", r.route) for r in book.rules]
+        routes += [(f"rule {r.index} fallback", r.fallback) for r in book.rules if r.fallback]
+        routes += [(f"escalation step {i + 1}", route) for i, step in enumerate(book.steps)
+                   for route in step.routes]
+        for label, route in routes:
+            # Where a real P1 page would go now: the on-call person, the bot-mode channel.
+            page = resolve(svc, book, SimpleNamespace(severity="P1"), route)
+            if route.page == "{oncall}":
+                label += f" (on call: {book.oncall.on_call(svc.clock()).name})"
+            message = PageMessage(severity="P1", customer=book.name,
+                                  summary=f"Test page: {label}"[:100],
+                                  callback_number="+15555550100", reference="TEST", kind="test")
+            result = send_now(svc, route.method, page, message)
+            where = f"{route.method} {shown_target(page)}"
+            if result.sent:
+                click.echo(f"delivered  {label}: {where}")
+            else:
+                failed += 1
+                click.echo(f"FAILED     {label}: {where}: {result.error}")
         sys.exit(1 if failed else 0)
 
     @app.cli.command("simulate-call")

@@ -153,3 +153,66 @@ def test_runbooks_check_passes_on_valid_files(make_app):
     result = make_app().test_cli_runner().invoke(args=["runbooks", "check"])
     assert result.exit_code == 0, result.output
     assert "3 runbooks valid" in result.output
+
+
+CHAIN = """
+escalation:
+  steps:
+    - after: 5
+      page:
+        - {method: sms, page: "{oncall}"}
+        - {method: email, page: manager@msp.example}
+  repeat: 1
+oncall:
+  rotation: daily
+  handoff: "2026-11-01T09:00:00-05:00"
+  people:
+    - {name: Jane, sms: "+15555550111"}
+    - {name: Bob, sms: "+15555550112"}
+  overrides:
+    - {from: "2026-11-10T00:00:00-05:00", to: "2026-11-11T00:00:00-05:00", name: Jane}
+slack:
+  channel: "#acme-alerts"
+  events: [acknowledged, resolved]
+"""
+
+
+def test_escalation_chain_rotation_and_slack_settings_load(tmp_path):
+    from datetime import datetime, timezone
+    write(tmp_path, "acme.yaml", SEED + CHAIN)
+    book = store(tmp_path).get("acme")
+    assert [(s.after, [(r.method, r.page) for r in s.routes]) for s in book.steps] == [
+        (5, [("sms", "{oncall}"), ("email", "manager@msp.example")])]
+    assert book.repeat == 1 and book.slack_channel == "#acme-alerts"
+    from app.incidents.escalation import chain
+    assert len(chain(book)) == 2  # the steps, then once more (repeat: 1)
+    assert book.slack_events == frozenset({"acknowledged", "resolved"})
+    at = lambda text: datetime.fromisoformat(text).astimezone(timezone.utc).replace(tzinfo=None)
+    assert book.oncall.on_call(at("2026-11-01T10:00:00-05:00")).name == "Jane"
+    assert book.oncall.on_call(at("2026-11-02T10:00:00-05:00")).name == "Bob"   # daily hand-off
+    assert book.oncall.on_call(at("2026-11-03T08:59:00-05:00")).name == "Bob"
+    assert book.oncall.on_call(at("2026-11-03T09:00:00-05:00")).name == "Jane"
+    assert book.oncall.on_call(at("2026-11-10T12:00:00-05:00")).name == "Jane"  # an override
+    assert book.oncall.on_call(at("2026-11-11T12:00:00-05:00")).name == "Jane"  # its own shift
+
+
+@pytest.mark.parametrize("edit, field, words", [
+    (("after: 5", "after: 0"), "escalation.steps[0].after", "1 to 1440"),
+    (("method: sms, page", "method: pager, page"), "escalation.steps[0].page[0].method", "unknown method"),
+    (("rotation: daily", "rotation: hourly"), "oncall.rotation", "daily or weekly"),
+    (('handoff: "2026-11-01T09:00:00-05:00"', 'handoff: "2026-11-01 09:00"'), "oncall.handoff", "UTC offset"),
+    (("name: Jane}\nslack", "name: Janet}\nslack"), "oncall.overrides[0].name", "one of the people"),
+    (('channel: "#acme-alerts"', 'channel: "acme alerts"'), "slack.channel", "a channel"),
+    (("events: [acknowledged, resolved]", "events: [acked]"), "slack.events[0]", "not one of"),
+])
+def test_chain_rotation_and_slack_errors_name_the_field(tmp_path, edit, field, words):
+    write(tmp_path, "acme.yaml", SEED + CHAIN.replace(*edit))
+    errors = store(tmp_path).errors()
+    assert any(e.field == field and words in e.message for e in errors), [str(e) for e in errors]
+
+
+def test_oncall_target_needs_a_rotation(tmp_path):
+    chain = CHAIN[:CHAIN.index("oncall:")]
+    write(tmp_path, "acme.yaml", SEED + chain)
+    [err] = store(tmp_path).errors()
+    assert err.field == "oncall" and "{oncall}" in err.message
