@@ -18,6 +18,8 @@ PAGE = """<!doctype html><meta name=viewport content="width=device-width,initial
 <p><b>Callback {{ m.callback_number or "unknown" }} · Ticket {{ m.ticket_number or "pending" }} ·
 Ref {{ m.reference }}</b></p>
 <p>Caller: {{ m.caller_name or "unknown" }} · Status: {{ i.status }} · Opened {{ i.created_at }} UTC</p>
+<p>Triage: {{ t.path }}{% if t.model %} ({{ t.model }}, prompt {{ t.prompt_version }},
+{{ t.latency_ms }} ms, {{ t.tokens }} tokens){% endif %} — {{ t.reason }}</p>
 <pre style="white-space:pre-wrap">{{ m.details }}</pre>
 <h2>Timeline</h2><ul>{% for e in events %}<li>{{ e.created_at }} — {{ e.kind }}</li>{% endfor %}</ul>
 """
@@ -35,4 +37,4 @@ def incident(incident_id: int):
         events = list(s.query(Event).filter(Event.incident_id == incident_id).order_by(Event.id))
         book = svc.runbooks.get(row.customer) or svc.runbooks.default()
         message = message_for(row, "page", book)
-        return render_template_string(PAGE, m=message, i=row, events=events)
+        return render_template_string(PAGE, m=message, i=row, events=events, t=row.triage or {})

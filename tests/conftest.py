@@ -7,7 +7,6 @@ import os
 import shutil
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -164,3 +163,28 @@ class TwilioCaller:
         node = root.find("Redirect")
         url = node.text if node is not None else root.find("Gather").get("action")
         return url[len(self.base):] if url.startswith(self.base) else url
+
+
+@pytest.fixture(scope="module")
+def books():
+    """The shipped example runbooks, as triage sees them."""
+    from app.bootstrap import channels
+    from app.runbooks import RunbookStore
+    return RunbookStore(PROJECT_ROOT / "runbooks", channels(Config()))
+
+
+@pytest.fixture
+def llm_server():
+    """A loopback OpenAI-compatible endpoint answering from a script."""
+    from .fakes.openai import FakeOpenAI
+    fake = FakeOpenAI()
+    yield fake
+    fake.close()
+
+
+def recording_channels():
+    """A channel registry of fakes that record what they were asked to send: (registry, slack)."""
+    from app.paging import ChannelRegistry
+    from app.paging.recording import RecordingChannel
+    slack = RecordingChannel("slack")
+    return ChannelRegistry([slack, RecordingChannel("email")]), slack

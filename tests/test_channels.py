@@ -180,7 +180,7 @@ def teams():
 
 def test_teams_gets_a_message_with_an_adaptive_card(teams):
     result = TeamsChannel().send(teams.url + "/workflows/abc/triggers/manual/paths/invoke",
-                                 PageMessage(**{**MESSAGE.__dict__, "link": "https://cw.example/t/45234"}))
+                                 PageMessage(**{**MESSAGE.__dict__, "ticket_url": "https://cw.example/t/45234"}))
     assert result.sent
     body = teams.requests[0].json()
     assert body["type"] == "message"
@@ -191,7 +191,8 @@ def test_teams_gets_a_message_with_an_adaptive_card(teams):
     facts = {f["title"]: f["value"] for f in card["body"][1]["facts"]}
     assert facts == {"Customer": "Acme Dental", "Severity": "P1", "Callback": "+15555550142",
                      "Ticket": "45234"}
-    assert card["actions"][0]["url"] == "https://cw.example/t/45234"
+    assert card["actions"][0] == {"type": "Action.OpenUrl", "title": "Open ticket",
+                                  "url": "https://cw.example/t/45234"}
 
 
 @pytest.mark.parametrize("status, permanent", [(400, True), (404, True), (429, False), (502, False)])

@@ -8,7 +8,7 @@ from app.models import Event, Incident, Page
 from app.paging import ChannelRegistry, Delivery
 from app.paging.recording import RecordingChannel
 
-from .conftest import TwilioCaller, drain
+from .conftest import TwilioCaller, drain, recording_channels
 from .fakes.slack import FakeSlack
 from .fakes.http import Reply
 
@@ -122,8 +122,8 @@ def test_a_connectwise_4xx_is_recorded_and_the_page_still_goes(make_app, slack):
 
 
 def test_the_same_webhooks_twice_make_one_call_one_incident_one_ticket_one_page(make_app):
-    slack_channel = RecordingChannel("slack")
-    app = make_app(channels=ChannelRegistry([slack_channel, RecordingChannel("email")]))
+    registry, slack_channel = recording_channels()
+    app = make_app(channels=registry)
     caller = TwilioCaller(app.test_client())
     for _ in range(2):
         caller.post("/voice/incoming")
@@ -179,8 +179,8 @@ def test_a_p1_whose_routes_all_fail_alerts_the_msp_default(make_app):
 
 
 def test_a_p3_is_logged_for_the_morning_not_paged(make_app):
-    slack_channel = RecordingChannel("slack")
-    app = make_app(channels=ChannelRegistry([slack_channel, RecordingChannel("email")]))
+    registry, slack_channel = recording_channels()
+    app = make_app(channels=registry)
     call(app, "My printer has a paper jam, no rush")
     inc = incident(app)
     assert inc.severity in ("P3", "P4") and inc.pages == [] and slack_channel.sent == []
@@ -189,8 +189,8 @@ def test_a_p3_is_logged_for_the_morning_not_paged(make_app):
 
 def test_the_sweep_finds_work_a_lost_queue_message_left_behind(make_app, clock):
     from app.incidents import sweep
-    slack_channel = RecordingChannel("slack")
-    app = make_app(channels=ChannelRegistry([slack_channel, RecordingChannel("email")]))
+    registry, slack_channel = recording_channels()
+    app = make_app(channels=registry)
     caller = TwilioCaller(app.test_client())
     caller.post("/voice/incoming")
     caller.post("/voice/gather?turn=1", SpeechResult="server down for everyone")
@@ -205,8 +205,8 @@ def test_the_sweep_finds_work_a_lost_queue_message_left_behind(make_app, clock):
 
 def test_a_worker_killed_mid_send_is_delivered_after_restart(make_app, clock):
     from app.incidents import sweep
-    slack_channel = RecordingChannel("slack")
-    app = make_app(channels=ChannelRegistry([slack_channel, RecordingChannel("email")]))
+    registry, slack_channel = recording_channels()
+    app = make_app(channels=registry)
     svc = app.extensions["nightdesk"]
     call(app, "server down for everyone")
     with svc.db.session() as s:  # as if a worker claimed the page and died before sending

@@ -1,7 +1,6 @@
 """Delivery that loses nothing: fallbacks, the shared rate limit under a burst, redaction, links,
 and `runbooks test-page`."""
 import time
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -197,6 +196,7 @@ def test_truncated_pages_link_to_the_full_signed_incident(make_app, runbooks_dir
     client = app.test_client()
     page = client.get(link.replace("https://nightdesk.example", ""))
     assert page.status_code == 200 and page.get_data(as_text=True).count("word") >= 1200
+    assert "Triage: fallback" in page.get_data(as_text=True)
     assert client.get(f"/incidents/{inc}?t=forged").status_code == 404
     assert client.get(f"/incidents/{inc}").status_code == 404
 

@@ -3,26 +3,12 @@ import json
 
 import pytest
 
-from app.config import PROJECT_ROOT, Config
-from app.bootstrap import channels
-from app.runbooks import RunbookStore
+from app.config import PROJECT_ROOT
 from app.triage import TriageAgent, TriageContext, fallback_decide
 from app.triage.llm import OpenAILLM
 
 from .fakes.http import Reply
-from .fakes.openai import REFUSAL, FakeOpenAI, completion, decision
-
-
-@pytest.fixture(scope="module")
-def books():
-    return RunbookStore(PROJECT_ROOT / "runbooks", channels(Config()))
-
-
-@pytest.fixture
-def llm_server():
-    fake = FakeOpenAI()
-    yield fake
-    fake.close()
+from .fakes.openai import REFUSAL, completion, decision
 
 
 def agent(server, timeout=2.0) -> TriageAgent:

@@ -2,31 +2,16 @@
 import pytest
 from sqlalchemy import select
 
-from app.config import PROJECT_ROOT, Config
-from app.bootstrap import channels
+from app.config import PROJECT_ROOT
 from app.models import Incident
 from app.paging import ChannelRegistry
 from app.paging.recording import RecordingChannel
-from app.runbooks import RunbookStore
 from app.triage import TriageAgent, TriageContext
 from app.triage.cache import MemoryDecisionCache
 from app.triage.llm import OpenAILLM
 from bench.triage_eval import evaluate, load_cases
 
 from .conftest import TwilioCaller, drain
-from .fakes.openai import FakeOpenAI
-
-
-@pytest.fixture(scope="module")
-def books():
-    return RunbookStore(PROJECT_ROOT / "runbooks", channels(Config()))
-
-
-@pytest.fixture
-def llm_server():
-    fake = FakeOpenAI()
-    yield fake
-    fake.close()
 
 
 def agent(server, cache=None) -> TriageAgent:

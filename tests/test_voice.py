@@ -197,10 +197,9 @@ def test_no_speech_reprompts_once_then_closes_and_opens_a_missed_call_ticket(app
 
 
 def test_a_caller_who_hangs_up_mid_triage_still_gets_an_incident_and_a_p1_page(make_app, clock):
-    from app.paging import ChannelRegistry
-    from app.paging.recording import RecordingChannel
-    slack = RecordingChannel("slack")
-    app = make_app(channels=ChannelRegistry([slack, RecordingChannel("email")]))
+    from .conftest import recording_channels
+    registry, slack = recording_channels()
+    app = make_app(channels=registry)
     caller = TwilioCaller(app.test_client())
     caller.post("/voice/incoming")
     caller.post("/voice/gather?turn=1", SpeechResult="Dentrix server is down at all clinics")

@@ -25,8 +25,10 @@ def card_for(message: PageMessage) -> dict:
             {"type": "TextBlock", "wrap": True, "text": (message.details or message.summary)[:2000]},
         ],
     }
-    if message.link:
-        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open ticket", "url": message.link}]
+    if message.ticket_url or message.link:
+        title = "Open ticket" if message.ticket_url and message.ticket_url != message.link else "Open incident"
+        card["actions"] = [{"type": "Action.OpenUrl", "title": title,
+                            "url": message.ticket_url or message.link}]
     return {"type": "message", "attachments": [
         {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
 

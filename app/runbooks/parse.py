@@ -51,7 +51,10 @@ def parse(text: str, file: str, stem: str, routes: Routes) -> tuple[Runbook | No
     match = v.mapping(("match",))
     numbers = tuple(v.phone_list(("match", "numbers"), match.get("numbers")))
     callers = tuple(v.phone_list(("match", "callers"), match.get("callers")))
-    cw = v.mapping(("connectwise",))
+    for key in v.mapping(("connectwise",)):
+        if key not in ("company", "board", "priorities", "statuses"):
+            v.error(("connectwise", key), "unknown field (expected one of: board, company, "
+                                          "priorities, statuses)")
     priorities = dict(DEFAULT_PRIORITIES)
     for sev, name in v.mapping(("connectwise", "priorities")).items():
         if sev not in SEVERITIES:
