@@ -158,6 +158,9 @@ class Config:
                 f"NIGHTDESK_SLACK_WEBHOOK_HOSTS ({', '.join(cfg.slack_webhook_hosts)})")
         cfg = cfg.replace(slack_webhook=webhook)
         _check_connectwise(cfg)
+        if bool(cfg.slack_client_id) != bool(cfg.slack_client_secret):
+            missing = "SLACK_CLIENT_SECRET" if cfg.slack_client_id else "SLACK_CLIENT_ID"
+            raise ConfigError(f"{missing}: required with the other for Slack app installs (OAuth)")
         return cfg
 
 

@@ -26,6 +26,11 @@ def test_nothing_is_required_for_the_embedded_default():
     ({"NIGHTDESK_RUNBOOKS_DIR": "/no/such/dir"}, "NIGHTDESK_RUNBOOKS_DIR"),
     ({"CONNECTWISE_BASE_URL": "https://na.myconnectwise.net/v4_6_release/apis/3.0"}, "CONNECTWISE_COMPANY"),
     ({"NIGHTDESK_INSECURE_DEV": "1"}, "NIGHTDESK_INSECURE_DEV"),
+    ({"SLACK_CLIENT_ID": "111.222"}, "SLACK_CLIENT_SECRET"),
+    ({"NIGHTDESK_SLACK_SEVERITY_CHANNELS": "P1:#critical"}, "NIGHTDESK_SLACK_SEVERITY_CHANNELS"),
+    ({"NIGHTDESK_SLACK_CHANNEL": "alerts"}, "NIGHTDESK_SLACK_CHANNEL"),
+    ({"NIGHTDESK_SECRET_KEY": "short"}, "NIGHTDESK_SECRET_KEY"),
+    ({"NIGHTDESK_ALERT_EMAIL": "alerts"}, "NIGHTDESK_ALERT_EMAIL"),
 ])
 def test_a_set_but_invalid_variable_is_named_in_one_line(env, named):
     with pytest.raises(ConfigError) as err:
