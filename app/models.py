@@ -111,7 +111,7 @@ class Page(Base):
     kind: Mapped[str] = mapped_column(String(20), default="page")
     method: Mapped[str] = mapped_column(String(20))
     target: Mapped[str] = mapped_column(Text, default="")
-    # queued → sending → sent | failed
+    # queued → sending → sent | failed, or cancelled once someone acknowledged the incident
     status: Mapped[str] = mapped_column(String(20), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

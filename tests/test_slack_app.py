@@ -91,7 +91,10 @@ def open_incident(app, summary="Server down for everyone") -> int:
 
 
 def signed(app, path, body: str, ts: int | None = None, secret: str = SECRET, **headers):
-    ts = int(time.time()) if ts is None else ts
+    """Signed as Slack signs, at the app's "now" (the test clock may have moved on)."""
+    from datetime import timezone
+    now = app.extensions["nightdesk"].clock().replace(tzinfo=timezone.utc).timestamp()
+    ts = int(now) if ts is None else ts
     signature = SignatureVerifier(secret).generate_signature(timestamp=str(ts), body=body)
     return app.test_client().post(path, data=body, content_type="application/x-www-form-urlencoded",
                                   headers={"X-Slack-Request-Timestamp": str(ts),
@@ -152,7 +155,7 @@ def test_forged_stale_replayed_and_unsigned_requests_get_401_and_change_nothing(
     payload = urlencode({"payload": json.dumps({"type": "block_actions", "user": {"id": "W1"},
                                                 "actions": [{"action_id": "nightdesk_ack", "value": str(inc)}]})})
     forged = signed(app, "/slack/actions", payload, secret="not-the-secret")
-    stale = signed(app, "/slack/actions", payload, ts=int(time.time()) - 600)
+    stale = signed(app, "/slack/actions", payload, ts=int(time.time()) - 600)  # clock: real now
     unsigned = app.test_client().post("/slack/actions", data=payload,
                                       content_type="application/x-www-form-urlencoded")
     assert [r.status_code for r in (forged, stale, unsigned)] == [401, 401, 401]
@@ -424,3 +427,20 @@ def test_a_runbook_chooses_which_changes_reach_the_thread(make_app, runbooks_dir
     replies = [c["text"] for c in slack.calls("chat.postMessage") if c.get("thread_ts")]
     assert replies == [":wrench: Resolved by <@W111> — fixed"]
     assert len(slack.calls("chat.update")) == 2  # the message itself always stays current
+
+
+def test_pages_still_waiting_are_cancelled_once_someone_acknowledges(app, slack, cw, clock):
+    from app.incidents import sweep
+    inc = open_incident(app)
+    cw.replace(responses.POST, "https://api.twilio.com/2010-04-01/Accounts/AC" + "a" * 32 + "/Messages.json",
+               status=503, json={"code": 20503, "message": "busy", "status": 503})
+    clock.advance(5 * 60 + 1)
+    sweep(app.extensions["nightdesk"])
+    drain(app)  # the on-call SMS fails once and waits for its retry
+    assert block_action(app, slack, "nightdesk_ack", str(inc)).status_code == 200
+    assert incident(app, inc).status == "acknowledged"
+    clock.advance(120)
+    drain(app, scheduled=True)
+    with app.extensions["nightdesk"].db.session() as s:
+        sms = s.scalar(select(Page).where(Page.incident_id == inc, Page.method == "sms"))
+        assert (sms.status, sms.attempts) == ("cancelled", 1)

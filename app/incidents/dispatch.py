@@ -67,6 +67,14 @@ def deliver_page(svc: Services, page_id: int) -> None:
             if page is not None and page.status == "queued":  # woken early (clock skew): sleep on
                 svc.work.later("deliver_page", page_id, delay=(page.due_at - now).total_seconds())
             return
+        if page.incident.status != "open" and page.kind not in ("ticket", "test"):
+            # Someone owns it now: a page still waiting (a retry, a later step) would only wake
+            # another person for nothing.
+            page.status, page.last_error = "cancelled", f"incident {page.incident.status}"
+            page.attempts -= 1  # claimed, never sent
+            s.add(Event(incident_id=page.incident_id, kind="page_cancelled",
+                        detail={"page": page.id, "why": page.incident.status}))
+            return
         limit = svc.channels.rate_key(page.method, page.target)
         wait = _take_slot(svc, limit) if limit else 0.0
         if wait:
