@@ -13,7 +13,7 @@ from app.paging import Delivery, PageMessage
 from app.paging.redact import redact
 
 from .links import incident_link
-from .opening import _runbook, add_page
+from .rows import add_page, runbook_of
 from .services import Services
 from .targets import resolve
 from .work import backoff
@@ -47,7 +47,7 @@ def message_for(incident: Incident, kind: str, book, rule_trigger: str = "", lin
 
 def live_message(svc: Services, incident: Incident, book=None) -> PageMessage:
     """The incident as its live Slack message shows it now."""
-    book = book or _runbook(svc, incident)
+    book = book or runbook_of(svc, incident)
     rule = book.rule(incident.rule_index) if book else None
     ticket_url = svc.tickets.url(incident.ticket_number) if incident.ticket_number and \
         incident.ticket_number != incident.reference else ""
@@ -131,7 +131,7 @@ def _message(svc: Services, page: Page) -> PageMessage:
 
 def _record(svc: Services, s, page: Page, message: PageMessage, result: Delivery) -> None:
     incident = page.incident
-    book = _runbook(svc, incident)
+    book = runbook_of(svc, incident)
     rule = book.rule(page.rule_index) if book else None
     if result.sent:
         page.status, page.sent_at, page.last_error = "sent", svc.clock(), ""
@@ -179,7 +179,7 @@ def _fall_back(svc: Services, s, page: Page, rule, terminal: bool) -> None:
     if incident.is_test:
         return  # a rehearsal never wakes anyone else
     if page.kind == "page" and rule is not None and rule.fallback is not None:
-        target = resolve(svc, _runbook(svc, incident), incident, rule.fallback)
+        target = resolve(svc, runbook_of(svc, incident), incident, rule.fallback)
         add_page(s, incident, page.rule_index, rule.fallback.method, target, "fallback", svc.clock(),
                  step=page.step)
         return

@@ -9,6 +9,7 @@ from app.models import Event, Incident
 from app.runbooks import Runbook
 from app.runbooks.model import Step
 
+from .rows import add_page, queued_ids, runbook_of
 from .services import Services
 from .targets import resolve
 
@@ -30,7 +31,6 @@ def arm(svc: Services, incident: Incident, book: Runbook | None) -> None:
 
 
 def escalate(svc: Services, incident_id: int) -> None:
-    from .opening import _queued_ids, _runbook, add_page
     now = svc.clock()
     with svc.db.session() as s:
         incident = s.get(Incident, incident_id, with_for_update=True)
@@ -42,7 +42,7 @@ def escalate(svc: Services, incident_id: int) -> None:
             svc.work.later("escalate", incident_id,
                            delay=(incident.next_escalation_at - now).total_seconds())
             return
-        book = _runbook(svc, incident)
+        book = runbook_of(svc, incident)
         steps = chain(book) if book else []
         if incident.escalation_step >= len(steps):
             incident.next_escalation_at = None
@@ -59,7 +59,7 @@ def escalate(svc: Services, incident_id: int) -> None:
                     detail={"step": incident.escalation_step, "targets": len(step.routes)}))
         arm(svc, incident, book)
         s.commit()
-        ids = _queued_ids(s, incident_id)
+        ids = queued_ids(s, incident_id)
     for page_id in ids:
         svc.work.later("deliver_page", page_id)
     svc.work.later("incident_changed", incident_id, "escalated", "", str(incident.escalation_step + 1))
@@ -67,7 +67,6 @@ def escalate(svc: Services, incident_id: int) -> None:
 
 def renotify(svc: Services, incident_id: int) -> None:
     """A snooze has ended: page the current step's targets again and restart the timer."""
-    from .opening import _queued_ids, _runbook, add_page
     now = svc.clock()
     with svc.db.session() as s:
         incident = s.get(Incident, incident_id, with_for_update=True)
@@ -77,7 +76,7 @@ def renotify(svc: Services, incident_id: int) -> None:
             svc.work.later("wake", incident_id, delay=(incident.snoozed_until - now).total_seconds())
             return
         incident.snoozed_until = None
-        book = _runbook(svc, incident)
+        book = runbook_of(svc, incident)
         routes = _current_routes(incident, book)
         incident.page_round += 1
         for j, route in enumerate(routes):
@@ -86,7 +85,7 @@ def renotify(svc: Services, incident_id: int) -> None:
         s.add(Event(incident_id=incident.id, kind="snooze_ended", detail={"paged": len(routes)}))
         arm(svc, incident, book)
         s.commit()
-        ids = _queued_ids(s, incident_id)
+        ids = queued_ids(s, incident_id)
     for page_id in ids:
         svc.work.later("deliver_page", page_id)
     svc.work.later("incident_changed", incident_id, "renotified", "", "")

@@ -13,6 +13,7 @@ from app.tickets import TicketError, TicketRequest
 from app.triage import Decision
 
 from .escalation import arm
+from .rows import add_page, queued_ids, runbook_of
 from .services import Services
 from .targets import resolve
 from .work import backoff
@@ -60,7 +61,7 @@ def file_ticket(svc: Services, incident_id: int) -> None:
         incident = s.get(Incident, incident_id)
         if incident is None:
             return
-        book = _runbook(svc, incident)
+        book = runbook_of(svc, incident)
         if book is not None and _claim_ticket(svc, s, incident):
             _attempt_ticket(svc, s, incident, book, retrying=incident.ticket_attempts > 1)
     plan_pages(svc, incident_id)
@@ -118,7 +119,7 @@ def _attempt_ticket(svc, s, incident: Incident, book: Runbook, retrying: bool) -
         add_page(s, incident, page.rule_index, page.method, page.target, kind="ticket", now=svc.clock(),
                  step=page.step)
     s.commit()
-    for page_id in _queued_ids(s, incident.id):
+    for page_id in queued_ids(s, incident.id):
         svc.work.later("deliver_page", page_id)
 
 
@@ -142,7 +143,7 @@ def plan_pages(svc: Services, incident_id: int) -> None:
         if incident.pages_planned:
             return
         incident.pages_planned = True
-        book = _runbook(svc, incident)
+        book = runbook_of(svc, incident)
         if book is None or not book.pages_for(incident.severity):
             s.add(Event(incident_id=incident_id, kind="not_paged",
                         detail={"why": f"{incident.severity} is logged for the morning"}))
@@ -152,33 +153,9 @@ def plan_pages(svc: Services, incident_id: int) -> None:
                  kind="page", now=svc.clock())
         arm(svc, incident, book)
         s.commit()
-        ids = _queued_ids(s, incident_id)
+        ids = queued_ids(s, incident_id)
     for page_id in ids:
         svc.work.later("deliver_page", page_id)
-
-
-def add_page(s, incident: Incident, rule_index: int, method: str, target: str, kind: str, now,
-             step: int = 0) -> None:
-    """A page row, at most one per (incident, rule, step, kind), even with two workers racing."""
-    exists = s.scalar(select(Page.id).where(Page.incident_id == incident.id, Page.rule_index == rule_index,
-                                            Page.step == step, Page.kind == kind))
-    if exists is not None:
-        return
-    try:
-        with s.begin_nested():
-            s.add(Page(incident_id=incident.id, rule_index=rule_index, step=step, kind=kind,
-                       method=method, target=target, due_at=now, created_at=now))
-    except IntegrityError:
-        pass
-
-
-def _queued_ids(s, incident_id: int) -> list[int]:
-    return list(s.scalars(select(Page.id).where(Page.incident_id == incident_id,
-                                                Page.status == "queued")))
-
-
-def _runbook(svc: Services, incident: Incident) -> Runbook | None:
-    return svc.runbooks.get(incident.customer) or svc.runbooks.default()
 
 
 def _caller_id(call: Call) -> str:

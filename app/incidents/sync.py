@@ -9,7 +9,7 @@ from app.paging.slack_blocks import escape, who
 from app.tickets import TicketError
 
 from .dispatch import live_message
-from .opening import _runbook
+from .rows import runbook_of
 from .services import Services
 from .work import backoff
 
@@ -35,7 +35,7 @@ def incident_changed(svc: Services, incident_id: int, event: str, actor: str = "
         incident = s.get(Incident, incident_id)
         if incident is None:
             return
-        book = _runbook(svc, incident)
+        book = runbook_of(svc, incident)
         failed = _update_slack(svc, incident, book, event, actor, detail)
         if event in ("acknowledged", "resolved") and not incident.is_test:
             failed = _tell_ticket(svc, s, incident, book, event, actor, detail) or failed
