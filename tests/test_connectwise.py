@@ -98,3 +98,20 @@ def test_a_retry_with_nothing_found_creates_the_ticket(cw):
     responses.post(f"{BASE}/service/tickets", json={"id": 778}, status=201)
     assert cw.create(REQUEST, retrying=True).number == "778"
     assert [c.request.method for c in responses.calls] == ["GET", "POST"]
+
+
+@responses.activate
+def test_notes_status_and_member_lookup_follow_the_api(cw):
+    responses.post(f"{BASE}/service/tickets/45234/notes", json={"id": 1}, status=201)
+    responses.patch(f"{BASE}/service/tickets/45234", json={"id": 45234})
+    responses.get(f"{BASE}/system/members", json=[{"identifier": "jdoe"}])
+    assert cw.find_member("jane@msp.example") == "jdoe"
+    cw.add_note("45234", "Resolved by jdoe", resolution=True, member="jdoe")
+    cw.set_status("45234", ">Closed")
+    lookup, note, patch = responses.calls
+    assert 'officeEmail="jane@msp.example"' in requests.utils.unquote(lookup.request.url)
+    body = json.loads(note.request.body)
+    jsonschema.validate(body, {"$ref": "#/definitions/ServiceNote", "definitions": SWAGGER["definitions"]})
+    assert body["resolutionFlag"] is True and body["member"] == {"identifier": "jdoe"}
+    assert json.loads(patch.request.body) == [{"op": "replace", "path": "status", "value": {"name": ">Closed"}}]
+    assert cw.url("45234").startswith("https://na.myconnectwise.net/v4_6_release/services/")

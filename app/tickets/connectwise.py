@@ -62,7 +62,7 @@ class ConnectWiseTickets:
 
     def find_member(self, email: str) -> str:
         response = self._call("GET", "/system/members", params={
-            "conditions": f'primaryEmail="{email}"', "fields": "identifier", "pageSize": 1})
+            "conditions": f'officeEmail="{email}"', "fields": "identifier", "pageSize": 1})
         rows = response.json()
         return rows[0].get("identifier", "") if isinstance(rows, list) and rows else ""
 
