@@ -79,7 +79,7 @@ def final_message(number: str, paged: bool, callback: str) -> str:
     said = f"Your ticket number is {spoken_number(number)}. " if number else ""
     if paged:
         back = f" on {spoken_phone(callback)}" if callback else ""
-        return (f"Thank you. {said}The on-call technician has been paged and will call you "
+        return (f"Thank you. {said}The on-call technician is being paged and will call you "
                 f"back{back} shortly. Goodbye.")
     return (f"Thank you. {said}I've logged this for the morning team, who will contact you "
             "first thing. If it gets worse, call back. Goodbye.")
