@@ -18,7 +18,7 @@ from .slack_blocks import HEADER_MAX, SECTION_MAX, blocks_for, clip, escape, fal
 
 # Slack: about one message per second per channel or webhook. The margin absorbs the network
 # jitter between our limiter's clock and Slack's.
-SEND_INTERVAL = 1.02
+SEND_INTERVAL = 1.05
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 CHANNEL = SLACK_CHANNEL
 # Slack's documented webhook and Web API error strings that no retry can fix.
