@@ -32,6 +32,10 @@ class FakeSlack(FakeServer):
     def _answer(self, request) -> Reply:
         if self.script:
             return self.script.pop(0)
+        if request.path == "/_state":  # for a test talking to this fake in another process
+            return Reply(200, {"rejected": self.rejected, "accepted": {
+                target: [[at, body.get("text", "")] for at, body in sent]
+                for target, sent in self.accepted.items()}})
         payload = self._payload(request)
         method = request.path.removeprefix("/api/") if request.path.startswith("/api/") else ""
         if method == "chat.update":
@@ -71,3 +75,32 @@ class FakeSlack(FakeServer):
 
     def webhook_posts(self) -> list[dict]:
         return [r.json() for r in self.requests if r.path.startswith("/services/")]
+
+
+def _serve(conn) -> None:
+    fake = FakeSlack()
+    conn.send(fake.url)
+    conn.recv()  # any message: stop
+    fake.close()
+
+
+class FakeSlackProcess:
+    """The same fake in a process of its own, so its clock isn't delayed by the test's threads
+    (timing assertions stay honest when many workers share this process's interpreter lock)."""
+
+    def __init__(self):
+        import multiprocessing
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        self.url = self._conn.recv()
+
+    def state(self) -> dict:
+        import urllib.request
+        with urllib.request.urlopen(self.url + "/_state", timeout=10) as response:
+            return json.loads(response.read())
+
+    def close(self) -> None:
+        self._conn.send("stop")
+        self.process.join(10)
