@@ -47,13 +47,13 @@ def _block_action(action: dict, actor: str, team: str, payload: dict) -> None:
         if action_id == ACK:
             outcome = ownership.acknowledge(svc, int(action["value"]), actor)
             if not outcome.changed:
-                _tell(response_url, _already(outcome))
+                _tell(response_url, already(outcome))
         elif action_id == RESOLVE:
             incident = ownership.find(svc, action["value"])
             if incident is None:
                 raise LookupError(action["value"])
             if incident.status == "resolved":
-                _tell(response_url, _already(ownership.Outcome(False, incident, incident.resolved_by)))
+                _tell(response_url, already(ownership.Outcome(False, incident, incident.resolved_by)))
                 return
             opened = svc.channels.get("slack").open_view(team, payload.get("trigger_id", ""),
                                                          resolve_modal(incident.id, incident.reference))
@@ -64,7 +64,7 @@ def _block_action(action: dict, actor: str, team: str, payload: dict) -> None:
             incident_id, minutes = action["selected_option"]["value"].split(":")
             outcome = ownership.snooze(svc, int(incident_id), actor, int(minutes))
             if not outcome.changed:
-                _tell(response_url, _already(outcome))
+                _tell(response_url, already(outcome))
     except (LookupError, ValueError, KeyError):
         _tell(response_url, "That incident no longer exists in NightDesk.")
 
@@ -82,11 +82,12 @@ def _resolve_submitted(payload: dict, actor: str):
     except LookupError:
         return jsonify(response_action="errors", errors={"note": "That incident no longer exists."})
     if not outcome.changed:
-        return jsonify(response_action="errors", errors={"note": _already(outcome, mention=False)})
+        return jsonify(response_action="errors", errors={"note": already(outcome, mention=False)})
     return "", 200  # an empty 200 closes the modal
 
 
-def _already(outcome: ownership.Outcome, mention: bool = True) -> str:
+def already(outcome: ownership.Outcome, mention: bool = True) -> str:
+    """What the person who lost the race is told: who got there first, and when."""
     incident = outcome.incident
     holder = who(outcome.holder) if mention else outcome.holder.replace("slack:", "@")
     when = incident.resolved_at if incident.status == "resolved" else incident.acknowledged_at

@@ -12,6 +12,7 @@ from app.models import Event, Incident, Page
 from app.paging.slack_blocks import escape, who
 
 from . import bp
+from .actions import already
 from .verify import slack_signed
 
 HELP = """*NightDesk* — `/nightdesk <command>`
@@ -66,7 +67,7 @@ def _ack(rest, actor, form):
         return _reply("Usage: `/nightdesk ack ND-1042`")
     outcome = ownership.acknowledge(_svc(), incident.id, actor)
     if not outcome.changed:
-        return _reply(_already(outcome))
+        return _reply(already(outcome))
     return _reply(f":white_check_mark: {incident.reference} acknowledged by {who(actor)}", public=True)
 
 
@@ -77,7 +78,7 @@ def _resolve(rest, actor, form):
         return _reply("Usage: `/nightdesk resolve ND-1042 [note]`")
     outcome = ownership.resolve(_svc(), incident.id, actor, note)
     if not outcome.changed:
-        return _reply(_already(outcome))
+        return _reply(already(outcome))
     said = f" — {escape(note)}" if note else ""
     return _reply(f":wrench: {incident.reference} resolved by {who(actor)}{said}", public=True)
 
@@ -125,10 +126,6 @@ def _test(rest, actor, form):
 
 def _help(rest, actor, form):
     return _reply(HELP)
-
-
-def _already(outcome) -> str:
-    return f"{outcome.incident.reference} was already {outcome.incident.status} by {who(outcome.holder)}."
 
 
 def _ago(delta: timedelta) -> str:

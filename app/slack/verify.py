@@ -3,6 +3,7 @@ ones. Failures get 401 and change nothing."""
 from __future__ import annotations
 
 import functools
+from datetime import timezone
 
 from flask import abort, current_app, request
 from slack_sdk.signature import SignatureVerifier
@@ -41,6 +42,4 @@ class _Clock:
         self.svc = svc
 
     def now(self) -> float:
-        moment = self.svc.clock()
-        from datetime import timezone
-        return moment.replace(tzinfo=timezone.utc).timestamp()
+        return self.svc.clock().replace(tzinfo=timezone.utc).timestamp()

@@ -96,8 +96,9 @@ def next_step():
         turn = intake.get_turn(svc, call, seq)
         if turn.decision is None:  # the LLM's answer landed in between: use it
             return _xml(twiml.hold(public_url(), pause=0))
+        call = intake.get_call(svc, sid)  # triage may have learned which customer is calling
     decision = turn.decision
-    book = intake.runbook_for(svc, intake.get_call(svc, sid))
+    book = intake.runbook_for(svc, call)
     if decision["action"] == "ask":
         return _xml(twiml.gather(decision["question"], _url(f"/voice/gather?turn={seq + 1}"), book))
     with svc.db.session() as s:
