@@ -21,14 +21,20 @@ class Outcome:
     holder: str = ""  # who acknowledged or resolved it, when this request didn't change it
 
 
+MAX_ID = 2**31 - 1  # the database's integer: a larger "id" from a request is simply not ours
+
+
 def find(svc: Services, ref: str) -> Incident | None:
     """An incident by reference: "ND-1042", "1042" or its id."""
-    text = ref.strip().upper().removeprefix("ND-").lstrip("#")
-    if not text.isdigit():
+    text = str(ref).strip().upper().removeprefix("ND-").lstrip("#")
+    if not text.isdigit() or len(text) > 10:
         return None
     number = int(text)
+    number = number - 1000 if number > 1000 else number
+    if not 0 < number <= MAX_ID:
+        return None
     with svc.db.session() as s:
-        return s.get(Incident, number - 1000 if number > 1000 else number)
+        return s.get(Incident, number)
 
 
 def acknowledge(svc: Services, incident_id: int, actor: str) -> Outcome:
@@ -59,6 +65,8 @@ def snooze(svc: Services, incident_id: int, actor: str, minutes: int) -> Outcome
 
 def _change(svc: Services, incident_id: int, actor: str, event: str, from_states: tuple,
             values: dict, detail: str = "") -> Outcome:
+    if not 0 < incident_id <= MAX_ID:
+        raise LookupError(f"no incident {incident_id}")
     with svc.db.session() as s:
         done = s.execute(update(Incident).where(Incident.id == incident_id,
                                                 Incident.status.in_(from_states)).values(**values))
