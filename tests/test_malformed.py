@@ -24,6 +24,8 @@ def app(make_app):
     ("/voice/gather", {"SpeechResult": "hello"}),
     ("/voice/next?turn=1", {}),
     ("/voice/next?turn=-3", {}),
+    ("/voice/next?turn=99999999999999", {}),
+    ("/voice/gather?turn=99999999999999", {"SpeechResult": "hello"}),
     ("/voice/status", {"CallStatus": "🤷"}),
     ("/voice/incoming", {"From": "anonymous", "To": "client:alice"}),
 ])

@@ -18,6 +18,7 @@ from .signature import public_url, twilio_signed
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 TICKET_WAIT_S = 8.0
+MAX_TURNS = 20  # a greeting and at most three questions, with room for reprompts
 FILLERS = {4: "Still with you, one moment.", 8: "Almost there."}
 
 
@@ -57,8 +58,8 @@ def incoming():
 def gather():
     sid = _call_or_400()
     seq = request.args.get("turn", type=int)
-    if not seq or seq < 1 or seq > 20:
-        abort(400, "turn must be a number from 1 to 20")
+    if not seq or seq < 1 or seq > MAX_TURNS:
+        abort(400, f"turn must be a number from 1 to {MAX_TURNS}")
     svc = _svc()
     call = intake.get_call(svc, sid)
     if call is None:  # a gather for a call we never answered: start it now
@@ -85,7 +86,7 @@ def next_step():
     seq = request.args.get("turn", type=int)
     svc = _svc()
     call = intake.get_call(svc, sid)
-    turn = intake.get_turn(svc, call, seq) if call and seq else None
+    turn = intake.get_turn(svc, call, seq) if call and seq and 1 <= seq <= MAX_TURNS else None
     if turn is None:
         abort(400, "unknown call or turn")
     waited = (svc.clock() - turn.created_at).total_seconds()
