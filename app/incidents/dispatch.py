@@ -13,7 +13,7 @@ from app.paging import Delivery, PageMessage
 from app.paging.redact import redact
 
 from .links import incident_link
-from .rows import add_page, runbook_of
+from .rows import add_page, queued_ids, runbook_of
 from .services import Services
 from .targets import resolve
 from .work import backoff
@@ -84,13 +84,16 @@ def deliver_page(svc: Services, page_id: int) -> None:
             s.commit()
             svc.work.later("deliver_page", page.id, delay=wait)
             return
-        message = _message(svc, page)
+        book = runbook_of(svc, page.incident)
+        message = live_message(svc, page.incident, book)
+        if page.kind == "ticket":
+            message = _ticket_follow_up(message)
         result = svc.channels.send(page.method, page.target, message)
         if limit and result.retry_after:
             svc.limiter.hold(limit[0], result.retry_after)
-        _record(svc, s, page, message, result)
+        _record(svc, s, page, book, message, result)
         s.commit()
-        follow = [p.id for p in _pages(s, page.incident_id) if p.status == "queued" and p.id != page.id]
+        follow = [page_id for page_id in queued_ids(s, page.incident_id) if page_id != page.id]
     for other in follow:
         svc.work.later("deliver_page", other)
 
@@ -124,14 +127,8 @@ def _pages(s, incident_id: int) -> list[Page]:
     return list(s.scalars(select(Page).where(Page.incident_id == incident_id).order_by(Page.id)))
 
 
-def _message(svc: Services, page: Page) -> PageMessage:
-    message = live_message(svc, page.incident)
-    return _ticket_follow_up(message) if page.kind == "ticket" else message
-
-
-def _record(svc: Services, s, page: Page, message: PageMessage, result: Delivery) -> None:
+def _record(svc: Services, s, page: Page, book, message: PageMessage, result: Delivery) -> None:
     incident = page.incident
-    book = runbook_of(svc, incident)
     rule = book.rule(page.rule_index) if book else None
     if result.sent:
         page.status, page.sent_at, page.last_error = "sent", svc.clock(), ""
@@ -159,7 +156,7 @@ def _record(svc: Services, s, page: Page, message: PageMessage, result: Delivery
                     detail={"page": page.id, "method": page.method, "error": result.error}))
         log.error("page %s (%s) failed for %s: %s", page.id, page.method, incident.reference,
                   result.error)
-        _fall_back(svc, s, page, rule, terminal=True)
+        _fall_back(svc, s, page, book, rule, terminal=True)
     else:
         delay = backoff(page.attempts, base=2.0, cap=120.0, retry_after=result.retry_after)
         page.status, page.last_error = "queued", result.error
@@ -167,19 +164,19 @@ def _record(svc: Services, s, page: Page, message: PageMessage, result: Delivery
         s.add(Event(incident_id=incident.id, kind="page_retry", detail={
             "page": page.id, "error": result.error, "retry_in_s": round(delay, 1)}))
         if page.attempts >= FALLBACK_AFTER:
-            _fall_back(svc, s, page, rule, terminal=False)
+            _fall_back(svc, s, page, book, rule, terminal=False)
         s.commit()
         svc.work.later("deliver_page", page.id, delay=delay)
 
 
-def _fall_back(svc: Services, s, page: Page, rule, terminal: bool) -> None:
+def _fall_back(svc: Services, s, page: Page, book, rule, terminal: bool) -> None:
     """The rule's own fallback route first; for a P1 whose routes have all failed, the MSP-wide
     default (NIGHTDESK_SLACK_WEBHOOK, then NIGHTDESK_ALERT_EMAIL)."""
     incident = page.incident
     if incident.is_test:
         return  # a rehearsal never wakes anyone else
     if page.kind == "page" and rule is not None and rule.fallback is not None:
-        target = resolve(svc, runbook_of(svc, incident), incident, rule.fallback)
+        target = resolve(svc, book, incident, rule.fallback)
         add_page(s, incident, page.rule_index, rule.fallback.method, target, "fallback", svc.clock(),
                  step=page.step)
         return

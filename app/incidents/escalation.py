@@ -49,21 +49,12 @@ def escalate(svc: Services, incident_id: int) -> None:
             return
         step = steps[incident.escalation_step]
         incident.escalation_step += 1
-        incident.page_round += 1
-        targets = []
-        for j, route in enumerate(step.routes):
-            target = resolve(svc, book, incident, route)
-            targets.append(f"{route.method}:{target or 'default'}")
-            add_page(s, incident, -1, route.method, target, f"chain:{j}", now, step=incident.page_round)
         s.add(Event(incident_id=incident.id, kind="escalated",
                     detail={"step": incident.escalation_step, "targets": len(step.routes)}))
-        arm(svc, incident, book)
-        s.commit()
-        ids = queued_ids(s, incident_id)
+        ids = _page_round(svc, s, incident, book, step.routes, "chain")
     for page_id in ids:
         svc.work.later("deliver_page", page_id)
     svc.work.later("incident_changed", incident_id, "escalated", "", str(incident.escalation_step + 1))
-
 
 def renotify(svc: Services, incident_id: int) -> None:
     """A snooze has ended: page the current step's targets again and restart the timer."""
@@ -78,18 +69,23 @@ def renotify(svc: Services, incident_id: int) -> None:
         incident.snoozed_until = None
         book = runbook_of(svc, incident)
         routes = _current_routes(incident, book)
-        incident.page_round += 1
-        for j, route in enumerate(routes):
-            add_page(s, incident, -1, route.method, resolve(svc, book, incident, route),
-                     f"renotify:{j}", now, step=incident.page_round)
         s.add(Event(incident_id=incident.id, kind="snooze_ended", detail={"paged": len(routes)}))
-        arm(svc, incident, book)
-        s.commit()
-        ids = queued_ids(s, incident_id)
+        ids = _page_round(svc, s, incident, book, routes, "renotify")
     for page_id in ids:
         svc.work.later("deliver_page", page_id)
     svc.work.later("incident_changed", incident_id, "renotified", "", "")
 
+
+def _page_round(svc: Services, s, incident: Incident, book: Runbook | None, routes, kind: str) -> list[int]:
+    """One more paging round to `routes` (Page.step is the round), the next timer armed; returns
+    the page ids to deliver once committed."""
+    incident.page_round += 1
+    for j, route in enumerate(routes):
+        add_page(s, incident, -1, route.method, resolve(svc, book, incident, route), f"{kind}:{j}",
+                 svc.clock(), step=incident.page_round)
+    arm(svc, incident, book)
+    s.commit()
+    return queued_ids(s, incident.id)
 
 def _current_routes(incident: Incident, book: Runbook | None):
     if book is None:
