@@ -1,11 +1,6 @@
 """The web entry point (gunicorn wsgi:app, flask --app wsgi …)."""
-import sys
+from app import create_app_or_exit
 
-from app import create_app
-from app.config import ConfigError
-
-try:
-    app = create_app()
-except ConfigError as exc:
-    sys.stderr.write(f"nightdesk: configuration error: {exc}\n")
-    sys.exit(2)
+# 3 is gunicorn's "worker failed to boot": the master stops, instead of starting workers that
+# fail the same way in a loop.
+app = create_app_or_exit(code=3)

@@ -5,6 +5,10 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 from app import ratelimit
 from app.config import Config
 from app.incidents import Services
@@ -16,6 +20,7 @@ from app.paging.slack import SlackChannel
 from app.paging.sms import SmsChannel
 from app.paging.teams import TeamsChannel
 from app.runbooks import RunbookStore
+from app.runbooks.archive import DbArchive
 from app.slack.store import bot_token_finder
 from app.tickets.connectwise import ConnectWiseTickets
 from app.tickets.local import LocalTickets
@@ -27,7 +32,7 @@ from app.triage.llm import OpenAILLM
 def channels(config: Config, db: Database | None = None) -> ChannelRegistry:
     token_for = None
     if db is not None and config.slack_client_id:
-        token_for = bot_token_finder(config.slack_client_id, db.engine)
+        token_for = bot_token_finder(config, db.engine)
     return ChannelRegistry([
         SlackChannel(default_webhook=config.slack_webhook, allowed_hosts=config.slack_webhook_hosts,
                      bot_token=config.slack_bot_token, api_url=config.slack_api_url,
@@ -37,7 +42,8 @@ def channels(config: Config, db: Database | None = None) -> ChannelRegistry:
                      password=config.smtp_password, starttls=config.smtp_starttls,
                      sender=config.email_from, default_to=config.alert_email),
         SmsChannel(account_sid=config.twilio_account_sid, auth_token=config.twilio_auth_token,
-                   from_number=config.twilio_from_number, api_url=config.twilio_api_url),
+                   from_number=config.twilio_from_number, api_url=config.twilio_api_url,
+                   status_callback=config.public_base_url + "/sms/status" if config.public_base_url else ""),
     ])
 
 
@@ -46,7 +52,8 @@ def tickets(config: Config):
         return LocalTickets()
     return ConnectWiseTickets(config.connectwise_base_url, config.connectwise_company,
                               config.connectwise_public_key, config.connectwise_private_key,
-                              config.connectwise_client_id, timeout=config.connectwise_timeout)
+                              config.connectwise_client_id, timeout=config.connectwise_timeout,
+                              ui_url=config.connectwise_ui_url)
 
 
 def triage(config: Config, db: Database) -> TriageAgent:
@@ -60,12 +67,14 @@ def triage(config: Config, db: Database) -> TriageAgent:
 def build(config: Config, **overrides) -> tuple[Services, object]:
     """Services for this process and the Huey instance that runs their jobs."""
     huey = overrides.pop("huey", None) or make_huey(config.resolved_queue_url())
-    db = overrides.pop("db", None) or Database(config.resolved_database_url())
+    db = overrides.pop("db", None) or reachable(Database(config.resolved_database_url()))
     registry = overrides.pop("channels", None) or channels(config, db)
     services = Services(
         config=config,
         db=db,
-        runbooks=overrides.pop("runbooks", None) or RunbookStore(config.runbooks_dir, registry),
+        runbooks=overrides.pop("runbooks", None) or RunbookStore(
+            config.runbooks_dir, registry, archive=DbArchive(db), background=True,
+            max_bytes=config.runbook_max_bytes),
         triage=overrides.pop("triage", None) or triage(config, db),
         tickets=overrides.pop("tickets", None) or tickets(config),
         channels=registry,
@@ -78,6 +87,24 @@ def build(config: Config, **overrides) -> tuple[Services, object]:
     for name, value in overrides.items():
         setattr(services, name, value)
     return services, huey
+
+
+class Unreachable(Exception):
+    """A backing service that doesn't answer at start-up; str() is one line."""
+
+
+def reachable(db: Database) -> Database:
+    """Connect once now, so a database that is down stops start-up with one line instead of a
+    traceback from the first job or request."""
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        db.dispose()
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        shown = make_url(db.url).render_as_string(hide_password=True)
+        raise Unreachable(f"database unreachable: DATABASE_URL {shown}: {reason}") from None
+    return db
 
 
 def twilio_token(config: Config) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import click
@@ -38,15 +39,18 @@ def register(app: Flask) -> None:
     @runbooks.command("test-page")
     @click.argument("customer")
     def runbooks_test_page(customer):
-        """Send a clearly marked test page over every route of CUSTOMER's runbook."""
+        """Send a clearly marked test page over every route of CUSTOMER's runbook (its customer
+        id or its file name)."""
         from app.incidents.dispatch import send_now
         from app.incidents.targets import resolve
         from app.paging import PageMessage
         from app.simulate import shown_target
         svc = current_app.extensions["nightdesk"]
-        book = svc.runbooks.get(customer)
+        book = svc.runbooks.get(customer) or svc.runbooks.by_file(customer)
         if book is None:
-            click.echo(f"no runbook for customer {customer!r}", err=True)
+            known = ", ".join(f"{b.customer} ({Path(b.file).name})" for b in svc.runbooks.all())
+            click.echo(f"no runbook for customer {customer!r}. Customer ids (files): {known}",
+                       err=True)
             sys.exit(2)
         failed = 0
         routes = [(f"rule {r.index}", r.route) for r in book.rules]

@@ -31,37 +31,39 @@ class Config:
     database_url: str = ""
     queue_url: str = ""
     runbooks_dir: Path = PROJECT_ROOT / "runbooks"
+    runbook_max_bytes: int = 1_000_000               # a larger file is refused unread
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     public_base_url: str = ""
     debug: bool = False
     insecure_dev: bool = False
 
     twilio_account_sid: str = ""
-    twilio_auth_token: str = ""
+    twilio_auth_token: str = field(default="", repr=False)
     twilio_from_number: str = ""
     twilio_api_url: str = ""
 
-    openai_api_key: str = ""
+    openai_api_key: str = field(default="", repr=False)
     openai_base_url: str = ""
     triage_model: str = "gpt-4o-mini"
     triage_timeout: float = 4.0
     # How long a caller may wait for the LLM before the rule-based fallback decides.
-    fallback_after: float = 12.0
+    fallback_after: float = 8.0
 
     connectwise_base_url: str = ""
     connectwise_company: str = ""
     connectwise_public_key: str = ""
-    connectwise_private_key: str = ""
+    connectwise_private_key: str = field(default="", repr=False)
     connectwise_client_id: str = ""
+    connectwise_ui_url: str = ""       # where technicians open tickets (default: from the API host)
     connectwise_timeout: float = 5.0
 
     slack_webhook: str = ""
     slack_webhook_hosts: tuple[str, ...] = ("hooks.slack.com",)
     slack_api_url: str = ""
-    slack_bot_token: str = ""
-    slack_signing_secret: str = ""
+    slack_bot_token: str = field(default="", repr=False)
+    slack_signing_secret: str = field(default="", repr=False)
     slack_client_id: str = ""
-    slack_client_secret: str = ""
+    slack_client_secret: str = field(default="", repr=False)
     teams_webhook: str = ""
     # Bot mode routing for rules with page "": per-severity channels, then the workspace default.
     slack_channel: str = ""
@@ -70,14 +72,23 @@ class Config:
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_username: str = ""
-    smtp_password: str = ""
+    smtp_password: str = field(default="", repr=False)
     smtp_starttls: bool = True
     email_from: str = ""
     # MSP-wide default email: pages for an email rule with page "", and the last resort for a P1
     # whose every route failed (after NIGHTDESK_SLACK_WEBHOOK).
     alert_email: str = ""
     # Signs incident links in pages; several web hosts must share it.
-    secret_key: str = ""
+    secret_key: str = field(default="", repr=False)
+    link_ttl_days: int = 7                            # how long those links work
+    # A P1 not delivered anywhere this many seconds after it opened pages its fallback route, or
+    # else the MSP alert, while the first route keeps retrying.
+    p1_delivery_deadline: float = 60.0
+    # The MSP's wall clock for times in pages (an IANA name); a runbook's `timezone:` overrides it.
+    timezone: str = "UTC"
+    # Request bodies larger than this are refused with 413 before they are read: Twilio's
+    # webhooks and Slack's payloads are a few KiB (NIGHTDESK_MAX_REQUEST_BYTES).
+    max_request_bytes: int = 64 * 1024
 
     extra: dict = field(default_factory=dict)
 
@@ -118,6 +129,7 @@ class Config:
             database_url=r.database_url("DATABASE_URL"),
             queue_url=r.queue_url("QUEUE_URL"),
             runbooks_dir=r.directory("NIGHTDESK_RUNBOOKS_DIR", PROJECT_ROOT / "runbooks"),
+            runbook_max_bytes=r.size("NIGHTDESK_RUNBOOK_MAX_BYTES", 1_000_000, 1_000, 100_000_000),
             public_base_url=r.url("PUBLIC_BASE_URL").rstrip("/"),
             debug=debug,
             insecure_dev=insecure,
@@ -133,6 +145,7 @@ class Config:
             connectwise_public_key=r.text("CONNECTWISE_PUBLIC_KEY"),
             connectwise_private_key=r.text("CONNECTWISE_PRIVATE_KEY"),
             connectwise_client_id=r.text("CONNECTWISE_CLIENT_ID"),
+            connectwise_ui_url=r.url("CONNECTWISE_UI_URL").rstrip("/"),
             slack_webhook_hosts=r.hosts("NIGHTDESK_SLACK_WEBHOOK_HOSTS", ("hooks.slack.com",)),
             slack_api_url=r.url("SLACK_API_URL"),
             slack_bot_token=r.text("SLACK_BOT_TOKEN"),
@@ -150,6 +163,10 @@ class Config:
             email_from=r.email("NIGHTDESK_EMAIL_FROM"),
             alert_email=r.email("NIGHTDESK_ALERT_EMAIL"),
             secret_key=r.secret("NIGHTDESK_SECRET_KEY"),
+            link_ttl_days=r.days("NIGHTDESK_LINK_TTL_DAYS", 7),
+            timezone=r.timezone("NIGHTDESK_TIMEZONE"),
+            max_request_bytes=r.size("NIGHTDESK_MAX_REQUEST_BYTES", 64 * 1024, 4096, 16 * 1024 * 1024),
+            p1_delivery_deadline=r.seconds("NIGHTDESK_P1_DELIVERY_DEADLINE_S", 60.0, 5, 3600),
         )
         webhook = r.url("NIGHTDESK_SLACK_WEBHOOK")
         if webhook and urlsplit(webhook).hostname not in cfg.slack_webhook_hosts:
@@ -176,6 +193,13 @@ def _check_connectwise(cfg: Config) -> None:
     if given and len(given) != len(names):
         missing = next(k for k, v in names.items() if not v)
         raise ConfigError(f"{missing}: required when {given[0]} is set (ConnectWise needs all five)")
+    if cfg.connectwise_ui_url:
+        parts = urlsplit(cfg.connectwise_ui_url)
+        if not cfg.connectwise_base_url:
+            raise ConfigError("CONNECTWISE_UI_URL: only used with CONNECTWISE_BASE_URL (set both, or neither)")
+        if parts.query or parts.fragment:
+            raise ConfigError(f"CONNECTWISE_UI_URL: expected the site address without ?query or #fragment, "
+                              f"like https://na.myconnectwise.net, got {_shown(cfg.connectwise_ui_url)}")
 
 
 class _Reader:
@@ -215,6 +239,35 @@ class _Reader:
             raise ConfigError(f"{name}: expected a port number 1-65535, got {raw!r}")
         return int(raw)
 
+    def days(self, name: str, default: int) -> int:
+        raw = self.text(name)
+        if not raw:
+            return default
+        if not raw.isdigit() or not 1 <= int(raw) <= 366:
+            raise ConfigError(f"{name}: expected a whole number of days 1-366, got {raw!r}")
+        return int(raw)
+
+    def size(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.text(name)
+        if not raw:
+            return default
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise ConfigError(f"{name}: expected a number of bytes {low}-{high}, got {raw!r}")
+        return int(raw)
+
+    def seconds(self, name: str, default: float, low: float, high: float) -> float:
+        raw = self.text(name)
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if not low <= value <= high:  # NaN and inf fail here too
+            raise ConfigError(f"{name}: expected a number of seconds from {low:g} to {high:g}, "
+                              f"got {raw!r}")
+        return value
+
     def directory(self, name: str, default: Path) -> Path:
         raw = self.text(name)
         if not raw:
@@ -241,6 +294,12 @@ class _Reader:
         if raw and len(raw) < 16:
             raise ConfigError(f"{name}: too short: use at least 16 random characters")
         return raw
+
+    def timezone(self, name: str) -> str:
+        raw = self.text(name)
+        if raw and not is_timezone(raw):
+            raise ConfigError(f"{name}: expected an IANA time zone like America/New_York, got {raw!r}")
+        return raw or "UTC"
 
     def slack_channel(self, name: str) -> str:
         raw = self.text(name)
@@ -329,3 +388,15 @@ def is_e164(value: str) -> bool:
 def is_email(value: str) -> bool:
     local, at, domain = value.rpartition("@")
     return bool(at and local and "." in domain and " " not in value and "/" not in domain)
+
+
+def is_timezone(value: str) -> bool:
+    """An IANA zone name the zoneinfo database knows (America/New_York, Europe/London, UTC)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    if not value or value != value.strip() or value.startswith("/") or ".." in value:
+        return False
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

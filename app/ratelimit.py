@@ -29,6 +29,7 @@ class SqliteRateLimiter:
         with self._db() as db:
             db.execute("CREATE TABLE IF NOT EXISTS nightdesk_rate (key TEXT PRIMARY KEY, "
                        "next_free REAL NOT NULL)")
+            db.execute("CREATE INDEX IF NOT EXISTS nightdesk_rate_next_free ON nightdesk_rate (next_free)")
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -41,6 +42,9 @@ class SqliteRateLimiter:
     def acquire(self, key: str, interval: float) -> float:
         with self._db() as db:
             now = self.clock()
+            # Every signed Slack request leaves a replay key here: a row whose time has passed
+            # says nothing any more (the key is free), so it goes, and the table stays bounded.
+            db.execute("DELETE FROM nightdesk_rate WHERE next_free <= ?", (now,))
             row = db.execute("SELECT next_free FROM nightdesk_rate WHERE key = ?", (_digest(key),)).fetchone()
             if row and row[0] > now:
                 return row[0] - now
@@ -83,10 +87,16 @@ class RedisRateLimiter:
         return max(ttl, 1) / 1000 if ttl and ttl > 0 else 0.001
 
     def hold(self, key: str, seconds: float) -> None:
-        name = f"nightdesk:rate:{_digest(key)}"
-        ms = max(1, int(seconds * 1000))
-        if (self.redis.pttl(name) or 0) < ms:
-            self.redis.set(name, 1, px=ms)
+        # One script, so a shorter hold can never overwrite a longer one between read and write.
+        self.redis.eval(_HOLD, 1, f"nightdesk:rate:{_digest(key)}", max(1, int(seconds * 1000)))
+
+
+# Extend the key's life to ARGV[1] ms unless it already lives longer (PTTL is -2 when absent).
+_HOLD = """
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], 1, 'PX', ARGV[1])
+end
+"""
 
 
 def for_queue(queue_url: str):

@@ -1,10 +1,18 @@
 """`simulate-call`: a phone call without a phone. Signed Twilio webhooks through the app, a real
-queue consumer in this process, and whatever adapters the environment configures."""
+queue consumer in this process, and whatever adapters the environment configures.
+
+The call runs on a private database and queue made for this run: no other process (a `make run`
+worker, another simulation) can take one of its jobs, so every job runs with the settings of the
+shell that ran simulate-call. Sharing the service's queue made the result depend on which process
+happened to take each job."""
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
@@ -17,6 +25,9 @@ from app.models import Call, Event, Incident
 
 # Simulated callers don't wait out <Pause>: the state is polled this often instead.
 POLL_S = 0.2
+# Simulated incidents are numbered from here (ND-901001): a link or Slack button in a simulated
+# page can never name one of the running service's incidents.
+SIM_ID_BASE = 900_000
 
 
 class TwilioSim:
@@ -75,16 +86,45 @@ def converse(sim: TwilioSim, utterances: list[str], echo, max_steps: int = 400) 
 
 
 def simulate(app, to_number: str, from_number: str, utterances: list[str], timeout: float, echo) -> None:
-    svc = app.extensions["nightdesk"]
     logging.getLogger("huey").setLevel(logging.WARNING)  # the conversation is the output here
-    migrate.upgrade(svc.db.url)
-    sim = TwilioSim(app, to_number, from_number)
-    echo(f"Calling NightDesk: to {to_number or '(any)'} from {from_number} ({sim.call_sid})")
-    with running_consumer(app.extensions["huey"]):
-        converse(sim, utterances, echo)
-        sim.post("/voice/status", CallStatus="completed", CallDuration="42")
-        incident = _wait_for_pages(svc, sim.call_sid, timeout)
-    report(svc, incident, echo)
+    with private_app(app) as private:
+        svc = private.extensions["nightdesk"]
+        sim = TwilioSim(private, to_number, from_number)
+        echo(f"Calling NightDesk: to {to_number or '(any)'} from {from_number} ({sim.call_sid})")
+        with running_consumer(private.extensions["huey"]):
+            converse(sim, utterances, echo)
+            sim.post("/voice/status", CallStatus="completed", CallDuration="42")
+            incident = _wait_for_pages(svc, sim.call_sid, timeout)
+        report(svc, incident, echo)
+
+
+@contextmanager
+def private_app(app):
+    """This app's settings on a database and queue of its own, removed when the run ends (with
+    any retry or escalation timer still waiting in them: a simulation leaves nothing behind for
+    another process to run with other settings)."""
+    create_app = app.extensions["create_app"]
+    config = app.config["NIGHTDESK"]
+    with tempfile.TemporaryDirectory(prefix="nightdesk-simulate-") as tmp:
+        private = config.replace(database_url=f"sqlite:///{Path(tmp) / 'simulate.db'}",
+                                 queue_url=f"sqlite:///{Path(tmp) / 'queue.db'}")
+        migrate.upgrade(private.database_url)
+        # Send slots stay shared with the service: they say when Slack will take the next
+        # message into a webhook, whoever sends it.
+        sim_app = create_app(private, services={"limiter": app.extensions["nightdesk"].limiter})
+        _number_from(sim_app.extensions["nightdesk"], SIM_ID_BASE)
+        try:
+            yield sim_app
+        finally:
+            sim_app.extensions["nightdesk"].db.dispose()
+
+
+def _number_from(svc, base: int) -> None:
+    """SQLite gives the next row max(id) + 1, so a closed placeholder at `base` starts the count."""
+    with svc.db.session() as s:
+        s.add(Incident(id=base, customer="_simulate", severity="P4", status="resolved",
+                       summary="placeholder: simulated incidents are numbered after this one",
+                       ticket_status="created", pages_planned=True, is_test=True))
 
 
 def _wait_for_pages(svc, call_sid: str, timeout: float):

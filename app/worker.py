@@ -1,19 +1,108 @@
-"""The queue worker: `python -m app.worker` (the Procfile's worker:)."""
-import sys
+"""The queue worker: `python -m app.worker` (the Procfile's worker:).
 
-from app import create_app
-from app.config import ConfigError
-from app.jobs import CONSUMER_OPTIONS
+Huey's consumer, with three changes: SIGTERM (a deploy) is graceful — no new job is taken and the
+jobs in flight get jobs.SHUTDOWN_S to finish — while SIGINT stops at once; the database is swept
+every SWEEP_EVERY_S for work the queue lost; and it is swept at once, with no grace period, when
+the queue comes back after an outage."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+from huey.api import Huey
+from huey.consumer import Consumer, Scheduler, Worker
+
+from app import create_app_or_exit, incidents
+from app.jobs import CONSUMER_OPTIONS, QUEUE_ERRORS, HueyWork
+
+log = logging.getLogger(__name__)
+# How often a worker process sweeps the database for work the queue lost (and for expired leases
+# on pages whose worker died mid-send).
+SWEEP_EVERY_S = 5.0
+
+
+def sweep_when_back(work: HueyWork, services: Callable[[], incidents.Services]) -> None:
+    """After a queue outage, queue again at once everything the database says is not done: what
+    was committed while the queue was down, and what the queue itself lost."""
+    def now():
+        try:
+            found = incidents.sweep(services(), grace=0)
+            log.warning("queue is back: re-queued %s", found)
+        except Exception:
+            log.exception("the sweep after the queue's return failed; the next one retries")
+
+    work.watch.on_back = lambda: threading.Thread(target=now, name="sweep-on-return",
+                                                  daemon=True).start()
+
+
+class _PoliteWorker(Worker):
+    """Huey's worker thread, except that a job dequeued just as a graceful stop began is put back
+    for the next worker instead of started."""
+
+    def loop(self, now=None):
+        task = None
+        try:
+            task = self.huey.dequeue()
+        except Exception:
+            self._logger.exception("Error reading from queue")
+            self.sleep()
+            return
+        if task is None:
+            if not self.huey.storage.blocking:
+                self.sleep()
+            return
+        if self.stop_flag.is_set():
+            self.huey.enqueue(task)
+            return
+        self.delay = self.default_delay
+        try:
+            self.huey.execute(task, now)
+        except Exception:
+            self._logger.exception("Unhandled error during execution of task %s.", task.id)
+
+
+class _SweepingScheduler(Scheduler):
+    """Huey's scheduler, which also queues the sweep every SWEEP_EVERY_S (huey's periodic tasks
+    run at most once a minute)."""
+    def __init__(self, *args, sweep=None, sweep_every: float = SWEEP_EVERY_S, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sweep, self.sweep_every, self.next_sweep = sweep, sweep_every, 0.0
+
+    def loop(self, now=None):
+        if self.sweep is not None and time.monotonic() >= self.next_sweep:
+            self.next_sweep = time.monotonic() + self.sweep_every
+            try:
+                self.huey.enqueue(self.sweep.s())
+            except QUEUE_ERRORS as exc:
+                watch = getattr(self.huey.storage, "watch", None)
+                if watch is not None:
+                    watch.failed(exc)
+        super().loop(now)
+
+
+class NightDeskConsumer(Consumer):
+    """`python -m app.worker`: huey's consumer with a graceful SIGTERM, the frequent sweep and the
+    sweep on the queue's return."""
+    worker_class = _PoliteWorker
+
+    def __init__(self, huey: Huey, work: HueyWork, **options):
+        self.work = work
+        super().__init__(huey, **options)
+
+    def _create_scheduler(self):
+        return _SweepingScheduler(huey=self.huey, stop_flag=self.stop_flag,
+                                  interval=self.scheduler_interval, periodic=self.periodic,
+                                  sweep=self.work.tasks["sweep"])
 
 
 def main() -> None:
-    try:
-        app = create_app()
-    except ConfigError as exc:
-        sys.stderr.write(f"nightdesk: configuration error: {exc}\n")
-        sys.exit(2)
+    app = create_app_or_exit()
     huey = app.extensions["huey"]
-    huey.create_consumer(**CONSUMER_OPTIONS, periodic=True).run()
+    services = app.extensions["nightdesk"]
+    sweep_when_back(services.work, lambda: services)
+    NightDeskConsumer(huey, services.work, **CONSUMER_OPTIONS, periodic=True).run()
 
 
 if __name__ == "__main__":

@@ -1,15 +1,23 @@
-"""Triage accuracy on tests/data/triage_cases.yaml: the fallback, and the LLM when OPENAI_API_KEY
-is set. Each case is a short conversation: the agent hears the first utterance, and every
-follow-up question it asks is answered with the next one. Prints one JSON line per path:
-accuracy, P1 recall and precision, rule accuracy, confusion matrix, mean turns, latency.
+"""Triage on the dev set and the held-out set: severity, who gets woken, where the page goes.
 
-    python bench/triage_eval.py [--cases tests/data/triage_cases.yaml] [--show-misses]
+Each call is played the way the voice intake plays it: the agent hears say[0]; each follow-up
+question is classified (scope / security / company / callback: the fallback's Decision carries
+`question_kind`, an LLM's question is classified from its words) and answered with
+answers[kind] if the call has one, else the caller's next unused say[] item, else "I'm not sure."
+
+Prints one JSON line per set and path: severity accuracy, paging recall and precision (paged =
+the decision's severity is in the runbook's page_severities; truth = the `wake` label, for dev
+calls without one: severity P1/P2), routing right on paged calls (security → a rule whose trigger
+says security; outage → any other rule), mean turns, latency median/p95, tokens, and the
+fallback's own cost per decision.
+
+    .venv/bin/python bench/triage_eval.py [--set dev|heldout|both] [--heldout PATH] [--llm]
+                                          [--show-misses]
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -23,97 +31,183 @@ sys.path.insert(0, str(ROOT))
 from app.bootstrap import channels  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.runbooks import SEVERITIES, RunbookStore  # noqa: E402
-from app.triage import TriageAgent, TriageContext  # noqa: E402
+from app.triage import TriageAgent, TriageContext, fallback_decide  # noqa: E402
 from app.triage.llm import OpenAILLM  # noqa: E402
+from app.triage.questions import classify_question  # noqa: E402
 
 CASES = ROOT / "tests" / "data" / "triage_cases.yaml"
+DEV = [CASES, ROOT / "tests" / "data" / "triage_dev_extra.yaml"]  # on runbooks/
+DEV_MORE = ROOT / "tests" / "data" / "dev_more" / "calls.yaml"  # held-out format, own runbooks
+HELDOUT = ROOT / "tests" / "data" / "heldout" / "calls.yaml"
+NOT_SURE = "I'm not sure."
+MAX_TURNS = 6
 
 
-def load_cases(path: Path = CASES) -> list[dict]:
-    return yaml.safe_load(path.read_text())
+def load_cases(*paths: Path) -> list[dict]:
+    cases = []
+    for path in paths or (CASES,):
+        if Path(path).exists():
+            cases += yaml.safe_load(Path(path).read_text()) or []
+    return cases
+
+
+def set_groups(name: str, heldout: Path = HELDOUT) -> list[tuple[list[dict], Path, RunbookStore]]:
+    """A set's calls grouped by the runbooks they are played against: [(calls, dir, store)].
+    A held-out-format file's runbooks are the `runbooks/` directory beside it; [] when absent."""
+    if name == "dev":
+        groups = [(load_cases(*DEV), ROOT / "runbooks"),
+                  (load_cases(DEV_MORE), DEV_MORE.parent / "runbooks")]
+    elif Path(heldout).exists():
+        groups = [(load_cases(heldout), Path(heldout).parent / "runbooks")]
+    else:
+        return []
+    return [(cases, folder, store(folder)) for cases, folder in groups if cases]
+
+
+def load_set(name: str, heldout: Path = HELDOUT) -> list[tuple[dict, RunbookStore]] | None:
+    """A set's calls, each with the runbooks it is played against; None when the file is absent."""
+    groups = set_groups(name, heldout)
+    return [(case, books) for cases, _, books in groups for case in cases] or None
+
+
+def store(runbooks_dir: Path) -> RunbookStore:
+    return RunbookStore(runbooks_dir, channels(Config()))
+
+
+def answer_for(case: dict, kind: str, unused: list[str]) -> str:
+    answers = case.get("answers") or {}
+    if answers.get(kind):
+        return str(answers[kind])
+    return unused.pop(0) if unused else NOT_SURE
 
 
 def converse(agent: TriageAgent, books: RunbookStore, case: dict) -> dict:
-    """Play one case through the agent the way the voice intake does."""
+    """Play one call through the agent the way the voice intake does."""
     book = books.get(case["customer"]) or books.default()
-    caller_id = case.get("caller_id", "+15555550142")
-    said = list(case["say"])
-    turns, prompt, latencies = [], book.greeting or "greeting", []
+    caller_id = str(case.get("caller_id", "+15555550142"))
+    unused = [case["say"]] if isinstance(case["say"], str) else list(case["say"])
+    turns, prompt, latencies, kinds, tokens = [], book.greeting or "greeting", [], [], 0
+    speech = unused.pop(0)
     while True:
-        turns.append((prompt, said.pop(0)))
+        turns.append((prompt, speech))
         if book.is_default:  # an unknown caller who names a customer gets that runbook
-            named = next((b for _, s in turns if (b := books.find_by_name(s))), None)
-            book = named or book
+            book = next((b for _, s in turns if (b := books.find_by_name(s))), None) or book
+        ctx = TriageContext(book, turns, caller_id=caller_id, force_final=len(turns) >= MAX_TURNS)
         started = time.perf_counter()
-        decision = agent.decide(TriageContext(book, turns, caller_id=caller_id, force_final=not said))
+        decision = agent.decide(ctx)
         latencies.append((time.perf_counter() - started) * 1000)
+        tokens += decision.tokens
         if decision.company and book.is_default:
             book = books.find_by_name(decision.company) or book
         if decision.action == "final":
             return {"decision": decision, "turns": len(turns), "latency_ms": latencies,
-                    "customer": book.customer}
+                    "book": book, "asked": kinds, "tokens": tokens, "ctx": ctx}
         prompt = decision.question
+        kind = decision.question_kind or classify_question(prompt)
+        kinds.append(kind)
+        speech = answer_for(case, kind, unused)
+
+
+def truth(case: dict, books: RunbookStore) -> tuple[bool, str]:
+    """(wake, kind) of a call: labelled, or derived for dev calls from severity and rule."""
+    wake = case.get("wake", case["severity"] in ("P1", "P2"))
+    kind = case.get("kind")
+    if kind is None:
+        book = books.get(case.get("named") or case["customer"]) or books.default()
+        rule = book.rule(case.get("rule"))
+        kind = "other" if rule is None else ("security" if "security" in rule.trigger.lower()
+                                             else "outage")
+    return bool(wake), kind
 
 
 def evaluate(agent: TriageAgent, books: RunbookStore, cases: list[dict]) -> tuple[dict, list]:
+    return evaluate_calls(agent, [(case, books) for case in cases])
+
+
+def evaluate_calls(agent: TriageAgent, calls: list[tuple[dict, RunbookStore]]) -> tuple[dict, list]:
     matrix = {e: {p: 0 for p in SEVERITIES} for e in SEVERITIES}
-    misses, latencies, turns, rule_hits, rule_total, customer_hits = [], [], [], 0, 0, 0
-    for case in cases:
+    misses, latencies, turns, fallback_ms, tokens = [], [], [], [], 0
+    tp = fp = fn = routed = routed_right = 0
+    for case, books in calls:
         out = converse(agent, books, case)
-        got = out["decision"]
+        got, book = out["decision"], out["book"]
+        wake, kind = truth(case, books)
         matrix[case["severity"]][got.severity] += 1
         latencies += out["latency_ms"]
         turns.append(out["turns"])
-        if case.get("rule") is not None:
-            rule_total += 1
-            rule_hits += got.rule == case["rule"]
-        if "named" in case:
-            customer_hits += out["customer"] == case["named"]
-        if got.severity != case["severity"] or (case.get("rule") is not None and got.rule != case["rule"]):
-            misses.append({"id": case["id"], "expected": [case["severity"], case.get("rule")],
-                           "got": [got.severity, got.rule], "reason": got.reason})
-    total = len(cases)
-    correct = sum(matrix[s][s] for s in SEVERITIES)
-    p1_true = matrix["P1"]["P1"]
-    p1_expected = sum(matrix["P1"].values())
-    p1_predicted = sum(matrix[e]["P1"] for e in SEVERITIES)
-    named = sum(1 for c in cases if "named" in c)
+        tokens += out["tokens"]
+        started = time.perf_counter()
+        fallback_decide(out["ctx"])
+        fallback_ms.append((time.perf_counter() - started) * 1000)
+        paged = book.pages_for(got.severity)
+        tp, fp, fn = tp + (paged and wake), fp + (paged and not wake), fn + (wake and not paged)
+        right = True
+        if paged and kind in ("security", "outage"):
+            rule = book.rule(got.rule) or (book.rules[0] if book.rules else None)
+            says_security = rule is not None and "security" in rule.trigger.lower()
+            right = says_security == (kind == "security")
+            routed, routed_right = routed + 1, routed_right + right
+        if got.severity != case["severity"] or paged != wake or not right:
+            misses.append({"id": case["id"], "expected": [case["severity"], wake, kind],
+                           "got": [got.severity, paged, got.rule], "asked": out["asked"],
+                           "reason": got.reason})
+    total = len(calls)
     figures = {
-        "cases": total,
-        "accuracy": round(correct / total, 3),
-        "p1_recall": round(p1_true / p1_expected, 3) if p1_expected else None,
-        "p1_precision": round(p1_true / p1_predicted, 3) if p1_predicted else None,
-        "within_one_level": round(sum(matrix[e][p] for e in SEVERITIES for p in SEVERITIES
-                                      if abs(int(e[1]) - int(p[1])) <= 1) / total, 3),
-        "rule_accuracy": round(rule_hits / rule_total, 3) if rule_total else None,
-        "company_named_accuracy": round(customer_hits / named, 3) if named else None,
-        "mean_turns": round(statistics.mean(turns), 2),
-        "latency_ms_median": round(statistics.median(latencies), 2),
-        "latency_ms_p95": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 2),
-        "confusion_expected_by_predicted": matrix,
+        "calls": total,
+        "severity_accuracy": _ratio(sum(matrix[s][s] for s in SEVERITIES), total),
+        "paging_recall": _ratio(tp, tp + fn), "paging_precision": _ratio(tp, tp + fp),
+        "paged": tp + fp, "should_wake": tp + fn,
+        "routing_right_on_paged": _ratio(routed_right, routed),
+        "mean_turns": round(statistics.mean(turns), 2) if turns else None,
+        "latency_ms_median": _pct(latencies, 0.5), "latency_ms_p95": _pct(latencies, 0.95),
+        "fallback_ms_median": _pct(fallback_ms, 0.5), "fallback_ms_p95": _pct(fallback_ms, 0.95),
+        "tokens": tokens, "confusion_expected_by_predicted": matrix,
     }
     return figures, misses
 
 
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 3) if b else None
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(statistics.median(ordered) if q == 0.5 else ordered[int(q * (len(ordered) - 1))], 3)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=Path, default=CASES)
+    parser.add_argument("--set", choices=("dev", "heldout", "both"), default="both")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT)
+    parser.add_argument("--llm", action="store_true",
+                        help="also run the LLM path (OPENAI_API_KEY, OPENAI_BASE_URL, "
+                             "NIGHTDESK_TRIAGE_MODEL)")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     config = Config.from_env()
-    books = RunbookStore(ROOT / "runbooks", channels(config))
-    cases = load_cases(args.cases)
-    paths = [("fallback", TriageAgent(None, ROOT / "prompts"))]
-    if os.environ.get("OPENAI_API_KEY"):
+    paths = [("fallback", lambda: TriageAgent(None, ROOT / "prompts"))]
+    if args.llm:
+        if not config.openai_api_key:
+            parser.error("--llm needs OPENAI_API_KEY")
         llm = OpenAILLM(config.openai_api_key, config.triage_model, config.openai_base_url,
                         timeout=config.triage_timeout)
-        paths.append(("llm", TriageAgent(llm, ROOT / "prompts")))
-    for name, agent in paths:
-        figures, misses = evaluate(agent, books, cases)
-        print(json.dumps({"bench": "triage_eval", "path": name, **figures}))
-        if args.show_misses:
-            for miss in misses:
-                print("  miss", json.dumps(miss), file=sys.stderr)
+        paths.append(("llm", lambda: TriageAgent(llm, ROOT / "prompts")))
+    for name in ("dev", "heldout") if args.set == "both" else (args.set,):
+        loaded = load_set(name, args.heldout)
+        if loaded is None:
+            print(json.dumps({"bench": "triage_eval", "set": name,
+                              "skipped": f"{args.heldout} not found"}))
+            continue
+        for path, make in paths:
+            figures, misses = evaluate_calls(make(), loaded)
+            print(json.dumps({"bench": "triage_eval", "set": name, "path": path,
+                              **({"model": config.triage_model} if path == "llm" else {}),
+                              **figures}), flush=True)
+            if args.show_misses:
+                for miss in misses:
+                    print("  miss", json.dumps(miss), file=sys.stderr)
 
 
 if __name__ == "__main__":

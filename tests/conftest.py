@@ -135,6 +135,19 @@ def drain(app, rounds: int = 50, scheduled: bool = False) -> int:
     raise AssertionError(f"jobs kept coming: a loop? {names[-10:]}")
 
 
+def next_incident_id(app, number: int) -> None:
+    """Make the next incident's id `number`, without creating a thousand rows: PostgreSQL moves
+    its sequence; SQLite (which takes max(id) + 1) gets a resolved placeholder just below."""
+    from app.models import Incident
+    db = app.extensions["nightdesk"].db
+    with db.session() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(text("SELECT setval('incidents_id_seq', :n)"), {"n": number - 1})
+        else:
+            s.add(Incident(id=number - 1, customer="placeholder", severity="P4",
+                           summary="placeholder", status="resolved"))
+
+
 def sign(url: str, params: dict, token: str = TWILIO_TOKEN) -> str:
     return RequestValidator(token).compute_signature(url, params)
 
@@ -171,6 +184,24 @@ def books():
     from app.bootstrap import channels
     from app.runbooks import RunbookStore
     return RunbookStore(PROJECT_ROOT / "runbooks", channels(Config()))
+
+
+@pytest.fixture
+def slack():
+    """A loopback fake Slack (webhooks and Web API) with Slack's 1-per-second limit per target."""
+    from .fakes.slack import FakeSlack
+    fake = FakeSlack()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def teams():
+    """A loopback Teams Workflows webhook that accepts every card (202, as Workflows answers)."""
+    from .fakes.http import FakeServer, Reply
+    fake = FakeServer(lambda request: Reply(202, ""))
+    yield fake
+    fake.close()
 
 
 @pytest.fixture

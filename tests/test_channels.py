@@ -12,7 +12,7 @@ from aiosmtpd.smtp import AuthResult
 
 from app.paging import PageMessage
 from app.paging.email import EmailChannel
-from app.paging.sms import MAX_BODY, SmsChannel
+from app.paging.sms import SEGMENT, SmsChannel, septets
 from app.paging.teams import TeamsChannel
 
 from .conftest import SAMPLES
@@ -138,8 +138,8 @@ def test_sms_goes_through_the_messages_api_and_fits_two_segments():
     body = responses.calls[0].request.body
     from urllib.parse import parse_qs
     text = parse_qs(body)["Body"][0]
-    assert len(text) <= MAX_BODY
-    assert text.startswith("P1 · Acme Dental · ") and "Callback +15555550142" in text
+    assert septets(text) <= SEGMENT
+    assert text.startswith("P1 Acme Dental: ") and "Callback +15555550142" in text
 
 
 @responses.activate
@@ -171,13 +171,6 @@ def test_sms_targets_are_checked_at_load_time():
     assert "E.164" in sms().check_target("555-0199")
 
 
-@pytest.fixture
-def teams():
-    fake = FakeServer(lambda request: Reply(202, ""))
-    yield fake
-    fake.close()
-
-
 def test_teams_gets_a_message_with_an_adaptive_card(teams):
     result = TeamsChannel().send(teams.url + "/workflows/abc/triggers/manual/paths/invoke",
                                  PageMessage(**{**MESSAGE.__dict__, "ticket_url": "https://cw.example/t/45234"}))
@@ -188,9 +181,10 @@ def test_teams_gets_a_message_with_an_adaptive_card(teams):
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
     card = attachment["content"]
     assert card["type"] == "AdaptiveCard" and card["body"][0]["color"] == "attention"
+    assert card["body"][0]["text"] == "P1 · Acme Dental · Dentrix server down"
     facts = {f["title"]: f["value"] for f in card["body"][1]["facts"]}
-    assert facts == {"Customer": "Acme Dental", "Severity": "P1", "Callback": "+15555550142",
-                     "Ticket": "45234"}
+    assert facts == {"Callback": "+15555550142", "Ticket": "45234", "Ref": "ND-1001",
+                     "Status": "Open"}
     assert card["actions"][0] == {"type": "Action.OpenUrl", "title": "Open ticket",
                                   "url": "https://cw.example/t/45234"}
 

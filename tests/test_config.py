@@ -31,6 +31,9 @@ def test_nothing_is_required_for_the_embedded_default():
     ({"NIGHTDESK_SLACK_CHANNEL": "alerts"}, "NIGHTDESK_SLACK_CHANNEL"),
     ({"NIGHTDESK_SECRET_KEY": "short"}, "NIGHTDESK_SECRET_KEY"),
     ({"NIGHTDESK_ALERT_EMAIL": "alerts"}, "NIGHTDESK_ALERT_EMAIL"),
+    ({"NIGHTDESK_LINK_TTL_DAYS": "a week"}, "NIGHTDESK_LINK_TTL_DAYS"),
+    ({"NIGHTDESK_LINK_TTL_DAYS": "0"}, "NIGHTDESK_LINK_TTL_DAYS"),
+    ({"NIGHTDESK_RUNBOOK_MAX_BYTES": "1MB"}, "NIGHTDESK_RUNBOOK_MAX_BYTES"),
 ])
 def test_a_set_but_invalid_variable_is_named_in_one_line(env, named):
     with pytest.raises(ConfigError) as err:
@@ -59,6 +62,14 @@ def test_start_up_stops_with_one_line_naming_the_variable(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "SMTP_PORT": "seventy", "NIGHTDESK_INSTANCE_PATH": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=PROJECT_ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2
+    assert result.returncode == 3  # gunicorn's "worker failed to boot": the master stops too
     assert result.stderr.strip().splitlines() == [
         "nightdesk: configuration error: SMTP_PORT: expected a port number 1-65535, got 'seventy'"]
+
+
+def test_secrets_never_show_in_the_settings_repr():
+    secrets = {"TWILIO_AUTH_TOKEN": "tw-secret-123", "OPENAI_API_KEY": "sk-secret-456",
+               "SLACK_BOT_TOKEN": "xoxb-secret-789", "SMTP_PASSWORD": "smtp-secret-0",
+               "NIGHTDESK_SECRET_KEY": "a-long-install-secret-key"}
+    shown = repr(Config.from_env({**secrets, "SMTP_HOST": "smtp.example"}))
+    assert not [value for value in secrets.values() if value in shown]

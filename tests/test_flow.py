@@ -1,5 +1,4 @@
 """Call → triage → ticket → page, with the real queue and real adapters against vendor fakes."""
-import pytest
 import requests
 import responses
 from sqlalchemy import func, select
@@ -9,20 +8,12 @@ from app.paging import ChannelRegistry, Delivery
 from app.paging.recording import RecordingChannel
 
 from .conftest import TwilioCaller, drain, recording_channels
-from .fakes.slack import FakeSlack
 from .fakes.http import Reply
 
 CW = "https://cw.example/v4_6_release/apis/3.0"
 CW_SETTINGS = {"connectwise_base_url": CW, "connectwise_company": "msp",
                "connectwise_public_key": "pub", "connectwise_private_key": "priv",
                "connectwise_client_id": "guid", "connectwise_timeout": 1.0}
-
-
-@pytest.fixture
-def slack():
-    fake = FakeSlack()
-    yield fake
-    fake.close()
 
 
 def slack_settings(slack) -> dict:

@@ -13,14 +13,7 @@ from app.triage import Decision
 
 from .conftest import drain
 from .fakes.http import Reply
-from .fakes.slack import LIMIT_S, FakeSlack
-
-
-@pytest.fixture
-def slack():
-    fake = FakeSlack()
-    yield fake
-    fake.close()
+from .fakes.slack import LIMIT_S
 
 
 def runbook(directory, name: str, number: str, page: str, fallback: str = "", extra: str = ""):
@@ -106,7 +99,7 @@ def test_three_transient_failures_page_the_fallback_while_the_first_route_keeps_
     open_p1(app, "+15555550303")
     for _ in range(4):  # three failures, then the first route gets through
         drain(app, scheduled=True)
-        clock.advance(300)
+        clock.advance(10)  # retries 2, 4, 8 s apart: inside the P1 delivery deadline
     rows = pages(app)
     assert [(p.kind, p.status) for p in rows] == [("page", "sent"), ("fallback", "sent")]
     assert rows[0].attempts == 4
@@ -205,6 +198,30 @@ def test_truncated_pages_link_to_the_full_signed_incident(make_app, runbooks_dir
     assert "Triage: fallback" in page.get_data(as_text=True)
     assert client.get(f"/incidents/{inc}?t=forged").status_code == 404
     assert client.get(f"/incidents/{inc}").status_code == 404
+
+
+@pytest.mark.parametrize("changes, lifetime_days", [({}, 7), ({"link_ttl_days": 1}, 1)])
+def test_an_incident_link_expires_with_a_clear_page(make_app, runbooks_dir, slack, clock,
+                                                    changes, lifetime_days):
+    runbook(runbooks_dir, "globex", "+15555550303", slack.url + "/services/globex/primary")
+    app = make_app({**settings(slack), **changes})
+    inc = open_p1(app, "+15555550303", details="word " * 1200)
+    drain(app)
+    link = slack.webhook_posts()[0]["blocks"][1]["text"]["text"].rsplit("<", 1)[1].split("|")[0]
+    path = link.replace("https://nightdesk.example", "")
+    client = app.test_client()
+    clock.advance(lifetime_days * 86400 - 60)
+    assert client.get(path).status_code == 200
+    clock.advance(120)
+    expired = client.get(path)
+    assert expired.status_code == 410
+    text = expired.get_data(as_text=True)
+    assert "This incident link has expired" in text and f"work for {lifetime_days} day" in text
+    assert "word" not in text
+    _, signature = path.split("?t=")[1].split(".")
+    tampered = path.replace(signature, signature[:5] + ("A" if signature[5] != "A" else "B") + signature[6:])
+    assert client.get(tampered).status_code == 404  # a forged token is not "expired"
+    assert client.get(path.replace(f"/incidents/{inc}?", f"/incidents/{inc + 1}?")).status_code == 404
 
 
 def test_runbooks_test_page_reports_each_route_with_the_fix(make_app, runbooks_dir, slack):

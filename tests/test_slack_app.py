@@ -1,6 +1,7 @@
 """The Slack app end to end: signed interactions and commands, the live message and its thread,
 ConnectWise notes, escalation with a controllable clock, and installation."""
 import json
+import re
 import threading
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -14,8 +15,7 @@ from app import incidents
 from app.models import Event, Incident, Page
 from app.triage import Decision
 
-from .conftest import SAMPLES, drain
-from .fakes.slack import FakeSlack
+from .conftest import SAMPLES, drain, next_incident_id
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 CW = "https://cw.example/v4_6_release/apis/3.0"
@@ -50,11 +50,9 @@ oncall:
 
 
 @pytest.fixture
-def slack():
-    fake = FakeSlack()
-    fake.emails = {"W111": "jane@msp.example", "W222": "bob@msp.example"}
-    yield fake
-    fake.close()
+def slack(slack):
+    slack.emails = {"W111": "jane@msp.example", "W222": "bob@msp.example"}
+    return slack
 
 
 @pytest.fixture
@@ -72,8 +70,12 @@ def cw():
 
 @pytest.fixture
 def app(make_app, runbooks_dir, slack, cw):
+    return globex_app(make_app, runbooks_dir, slack)
+
+
+def globex_app(make_app, runbooks_dir, slack, **changes):
     (runbooks_dir / "globex.yaml").write_text(RUNBOOK)
-    return make_app({
+    return make_app({**changes,
         "slack_bot_token": "xoxb-test", "slack_api_url": slack.url + "/api/",
         "slack_signing_secret": SECRET, "slack_webhook_hosts": ("127.0.0.1",),
         "connectwise_base_url": CW, "connectwise_company": "msp", "connectwise_public_key": "p",
@@ -259,6 +261,54 @@ def test_resolve_opens_a_modal_and_the_note_closes_the_ticket(app, slack, cw):
     assert "already resolved by @W111" in again.get_json()["errors"]["note"]
 
 
+def test_buttons_act_on_their_own_incident_once_ids_pass_1000(app, slack, cw):
+    next_incident_id(app, 42)
+    small = open_incident(app, summary="Printer offline")
+    next_incident_id(app, 1042)
+    big = open_incident(app, summary="Server down for everyone")
+    assert (small, big) == (42, 1042)
+    block_action(app, slack, "nightdesk_resolve", str(big))
+    [opened] = slack.calls("views.open")
+    view = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
+    assert view["private_metadata"] == "1042" and "ND-2042" in json.dumps(view)
+    view_submission(app, big, "rebooted")
+    block_action(app, slack, "nightdesk_ack", str(big), user="W222")
+    drain(app)
+    assert (incident(app, big).status, incident(app, small).status) == ("resolved", "open")
+
+
+def test_typed_references_and_ticket_numbers_never_read_as_ids(app, slack, cw):
+    next_incident_id(app, 42)
+    small = open_incident(app, summary="Printer offline")
+    next_incident_id(app, 1042)
+    big = open_incident(app, summary="Server down for everyone")
+    assert "acknowledged" in command(app, "ack ND-2042").get_json()["text"]
+    assert (incident(app, big).status, incident(app, small).status) == ("acknowledged", "open")
+    assert "acknowledged" in command(app, "ack 1042").get_json()["text"]  # ND-1042, the small one
+    assert incident(app, small).status == "acknowledged"
+    assert command(app, "resolve 42").get_json()["text"].startswith("Usage")  # an id is not typed
+    # Both got ticket 45234 from the fake; the ticket number names the newest incident with it.
+    assert "resolved" in command(app, "resolve #45234 fixed").get_json()["text"]
+    assert (incident(app, big).status, incident(app, small).status) == ("resolved", "acknowledged")
+
+
+def test_replies_and_the_incident_page_tell_time_in_the_msps_zone(make_app, runbooks_dir, slack, cw):
+    app = globex_app(make_app, runbooks_dir, slack, timezone="America/New_York")
+    inc = open_incident(app)
+    command(app, "ack ND-%d" % (1000 + inc))
+    again = command(app, "ack ND-%d" % (1000 + inc), user="W222").get_json()["text"]
+    assert "already acknowledged" in again and "UTC" not in again
+    assert re.search(r"at \d\d:\d\d E[SD]T\.$", again)
+    status = command(app, "status").get_json()["text"]
+    assert "UTC" not in status
+    from app.incidents.links import incident_link
+    svc = app.extensions["nightdesk"]
+    link = incident_link(svc.config, svc.secret_key, inc, svc.clock)
+    page = app.test_client().get(link.replace("https://nightdesk.example", "")).get_data(as_text=True)
+    assert re.search(r"Opened \d{4}-\d\d-\d\d \d\d:\d\d E[SD]T", page) and "UTC" not in page
+    assert "Ticket 45234" in page and f"Ref ND-{1000 + inc}" in page  # the ref differs: shown
+
+
 def test_snooze_pauses_escalation_and_renotifies_when_it_ends(app, slack, clock):
     from app.incidents import sweep
     inc = open_incident(app)
@@ -371,26 +421,100 @@ def test_ssl_check_is_acknowledged(app):
 
 
 # --- install -----------------------------------------------------------------------------------
-def test_install_runs_oauth_with_a_state_check_and_stores_the_workspace(make_app, slack, runbooks_dir):
+INSTALLED = {"ok": True, "app_id": "A1", "access_token": "xoxb-installed", "bot_user_id": "U0BOT",
+             "scope": "chat:write,commands", "team": {"id": "T0NEW", "name": "Globex IT"},
+             "authed_user": {"id": "U0ADMIN"}}
+ROTATING = {**INSTALLED, "access_token": "xoxe.xoxb-first", "refresh_token": "xoxe-1-first",
+            "expires_in": 43200, "token_type": "bot"}
+
+
+@pytest.fixture
+def app_install(make_app, slack, runbooks_dir):
     (runbooks_dir / "globex.yaml").write_text(RUNBOOK.replace('channel: "#globex-alerts"',
                                                               'channel: "#globex-alerts"\n  workspace: T0NEW'))
-    app = make_app({"slack_client_id": "111.222", "slack_client_secret": "shh",
-                    "slack_api_url": slack.url + "/api/", "slack_signing_secret": SECRET})
-    slack.oauth_answer = {"ok": True, "app_id": "A1", "access_token": "xoxb-installed",
-                          "bot_user_id": "U0BOT", "scope": "chat:write,commands",
-                          "team": {"id": "T0NEW", "name": "Globex IT"}, "authed_user": {"id": "U0ADMIN"}}
-    client = app.test_client()
+    return make_app({"slack_client_id": "111.222", "slack_client_secret": "shh",
+                     "slack_api_url": slack.url + "/api/", "slack_signing_secret": SECRET})
+
+
+def begin_install(client) -> str:
+    """A browser opens /slack/install: Slack's authorize URL, and the state also set as a cookie."""
     start = client.get("/slack/install")
     assert start.status_code == 302
+    assert start.headers["Set-Cookie"].startswith("slack-app-oauth-state=")
+    return parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+
+
+def bearer_of_last_page(slack) -> str:
+    return [r for r in slack.requests if r.path == "/api/chat.postMessage"][-1].headers["Authorization"]
+
+
+def test_install_runs_oauth_with_a_state_check_and_stores_the_workspace(app_install, slack):
+    slack.oauth_answer = INSTALLED
+    client = app_install.test_client()
+    start = client.get("/slack/install")
     query = parse_qs(urlsplit(start.headers["Location"]).query)
     assert query["client_id"] == ["111.222"] and "chat:write" in query["scope"][0]
-    assert client.get("/slack/oauth/callback?code=c&state=forged").status_code == 400
-    done = client.get(f"/slack/oauth/callback?code=c&state={query['state'][0]}")
+    state = query["state"][0]
+    assert client.get("/slack/oauth/callback?code=c&state=forged").status_code == 403
+    done = client.get(f"/slack/oauth/callback?code=c&state={state}")
     assert done.status_code == 200 and "Globex IT" in done.get_data(as_text=True)
-    assert client.get(f"/slack/oauth/callback?code=c&state={query['state'][0]}").status_code == 400  # one use
-    open_incident(app)
-    post = next(r for r in slack.requests if r.path == "/api/chat.postMessage")
-    assert post.headers["Authorization"] == "Bearer xoxb-installed"
+    assert "slack-app-oauth-state=deleted" in done.headers["Set-Cookie"]
+    client.set_cookie("slack-app-oauth-state", state)  # the same state again, cookie and all
+    assert client.get(f"/slack/oauth/callback?code=c&state={state}").status_code == 400  # one use
+    open_incident(app_install)
+    assert bearer_of_last_page(slack) == "Bearer xoxb-installed"
+
+
+def test_a_callback_in_a_browser_that_did_not_start_the_install_is_refused(app_install, slack):
+    slack.oauth_answer = INSTALLED
+    admin, other = app_install.test_client(), app_install.test_client()
+    state = begin_install(admin)
+    stolen = other.get(f"/slack/oauth/callback?code=c&state={state}")  # no state cookie at all
+    assert stolen.status_code == 403
+    assert "not started in this browser" in stolen.get_data(as_text=True)
+    begin_install(other)  # a cookie of its own, for a different state
+    assert other.get(f"/slack/oauth/callback?code=c&state={state}").status_code == 403
+    assert slack.calls("oauth.v2.access") == []  # the code was never exchanged
+    done = admin.get(f"/slack/oauth/callback?code=c&state={state}")  # the real admin still can
+    assert done.status_code == 200 and "Globex IT" in done.get_data(as_text=True)
+
+
+def test_a_rotating_token_is_stored_with_its_refresh_token_and_renewed_before_it_expires(
+        app_install, slack):
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    store = SQLAlchemyInstallationStore(client_id="111.222",
+                                        engine=app_install.extensions["nightdesk"].db.engine)
+    client = app_install.test_client()
+    slack.oauth_answer = ROTATING  # 12 hours left: used as it is
+    client.get(f"/slack/oauth/callback?code=c&state={begin_install(client)}")
+    bot = store.find_bot(enterprise_id=None, team_id="T0NEW")
+    assert bot.bot_refresh_token == "xoxe-1-first"
+    assert abs(bot.bot_token_expires_at - (time.time() + 43200)) < 60
+    open_incident(app_install)
+    assert bearer_of_last_page(slack) == "Bearer xoxe.xoxb-first" and slack.refreshed == []
+
+    slack.oauth_answer = {**ROTATING, "expires_in": 3600}  # reinstalled; an hour left: renewed
+    client.get(f"/slack/oauth/callback?code=c&state={begin_install(client)}")
+    open_incident(app_install, summary="Mail down")
+    open_incident(app_install, summary="VPN down")
+    assert slack.refreshed == ["xoxe-1-first"]  # once, then the new token serves
+    assert [r.headers["Authorization"] for r in slack.requests if r.path == "/api/chat.postMessage"][-2:] == [
+        "Bearer xoxe.xoxb-rotated-1"] * 2
+    bot = store.find_bot(enterprise_id=None, team_id="T0NEW")
+    assert (bot.bot_token, bot.bot_refresh_token) == ("xoxe.xoxb-rotated-1", "xoxe-1-refresh-1")
+    assert bot.bot_token_expires_at > time.time() + 43000
+
+
+def test_a_refused_rotation_is_logged_and_the_page_still_goes_with_the_token_it_has(
+        app_install, slack, caplog):
+    client = app_install.test_client()
+    slack.oauth_answer = {**ROTATING, "expires_in": 3600}
+    client.get(f"/slack/oauth/callback?code=c&state={begin_install(client)}")
+    slack.oauth_answer = {**ROTATING, "refresh_token": "xoxe-1-another"}  # Slack revoked ours
+    open_incident(app_install)
+    assert bearer_of_last_page(slack) == "Bearer xoxe.xoxb-first"  # an hour left: still good
+    assert "Slack bot token rotation failed for workspace T0NEW: invalid_refresh_token" in caplog.text
+    assert "xoxe-1-first" not in caplog.text
 
 
 def test_install_is_404_until_the_app_is_configured(make_app):

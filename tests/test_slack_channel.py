@@ -9,18 +9,10 @@ from app.paging.slack import SlackChannel, blocks_for
 
 from .conftest import SAMPLES
 from .fakes.http import Reply
-from .fakes.slack import FakeSlack
 
 MESSAGE = PageMessage(severity="P1", customer="Acme Dental", summary="Dentrix server down",
                       callback_number="+15555550142", ticket_number="45234", reference="ND-1001",
                       caller_name="Maria", details="Nobody can see patients.")
-
-
-@pytest.fixture
-def slack():
-    fake = FakeSlack()
-    yield fake
-    fake.close()
 
 
 def channel(slack, default="", **kw):
@@ -81,12 +73,15 @@ def test_caller_speech_cannot_mention_or_link(slack):
     evil = PageMessage(severity="P1", customer="Acme", summary="<!channel> help <https://evil.example|click>",
                        details="& <@U123> <!here>")
     channel(slack, default=slack.url + "/services/T/B/x").send("", evil)
-    raw = slack.requests[0].body.decode()
-    payload = json.loads(raw)
+    payload = json.loads(slack.requests[0].body.decode())
+    # The header is plain_text: Slack shows it literally and parses nothing in it.
+    assert payload["blocks"][0]["text"]["type"] == "plain_text"
+    mrkdwn = json.dumps(payload["blocks"][1:]) + payload["text"]
+    assert "<!channel>" not in mrkdwn and "<!here>" not in mrkdwn and "<@U123>" not in mrkdwn
+    assert "<https://evil.example" not in mrkdwn
     section = payload["blocks"][1]["text"]["text"]
-    assert "<!channel>" not in raw and "<!here>" not in raw and "<@U123>" not in raw
-    assert "&lt;!channel&gt;" in section and "&amp; &lt;@U123&gt;" in section
-    assert "<https://evil.example" not in payload["text"]
+    assert "&amp; &lt;@U123&gt; &lt;!here&gt;" in section
+    assert "&lt;!channel&gt;" in payload["text"]
 
 
 def test_long_content_is_clipped_to_block_kit_limits():

@@ -120,7 +120,8 @@ def test_fallback_asks_for_a_callback_number_when_caller_id_is_withheld(books):
     assert d.action == "ask" and "number" in d.question
     turns = [("greeting", "the server is down"), (d.question, "it's five five five, one two three, four five six seven")]
     d2 = fallback_decide(TriageContext(books.get("acme-dental"), turns, caller_id="anonymous"))
-    assert d2.action == "final" and d2.callback_number == "5551234567"
+    assert d2.callback_number == "5551234567"
+    assert (d2.action, d2.question_kind) == ("ask", "scope")  # who is affected is still unknown
 
 
 def test_fallback_never_asks_when_told_to_finish(books):
@@ -142,5 +143,5 @@ def test_fallback_asks_how_far_an_outage_reaches_when_the_caller_did_not_say(boo
 
 
 def test_a_clear_p1_is_not_kept_on_the_line(books):
-    d = fallback_decide(ctx(books, "The Dentrix server is down"))
+    d = fallback_decide(ctx(books, "The Dentrix server is down and nobody can see patients"))
     assert (d.action, d.severity) == ("final", "P1")

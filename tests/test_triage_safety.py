@@ -26,9 +26,10 @@ def ctx(books, *speech, customer="acme-dental", **kw):
 
 def test_the_fallback_meets_its_targets_on_the_evaluation_set(books):
     figures, misses = evaluate(TriageAgent(None, PROJECT_ROOT / "prompts"), books, load_cases())
-    assert figures["cases"] >= 80
-    assert figures["p1_recall"] >= 0.95, misses
-    assert figures["p1_precision"] >= 0.80, misses
+    assert figures["calls"] >= 80
+    assert figures["paging_recall"] >= 0.95, misses
+    assert figures["paging_precision"] >= 0.90, misses
+    assert figures["routing_right_on_paged"] >= 0.95, misses
 
 
 def test_the_evaluation_set_covers_the_calls_msps_get():
@@ -129,6 +130,39 @@ def test_the_decision_is_recorded_on_the_incident(make_app, llm_server):
 
 def test_the_caller_hears_what_happens_next_for_the_severity():
     from app.voice.twiml import final_message
-    assert "paged and will call you back" in final_message("45234", True, "+15555550142")
-    morning = final_message("45234", False, "")
+    assert "paged and will call you back" in final_message("45234", "paging", "+15555550142")
+    morning = final_message("45234", "morning", "")
     assert "morning" in morning and "4, 5, 2, 3, 4" in morning
+
+
+@pytest.mark.parametrize("speech", [
+    "The whole server is down!",                                  # scale not said
+    "I think we might have been hacked, there's weird emails",    # might be security, might be spam
+    "the backup failed again last night, everything is working",  # a warning
+    "the internet is down at the office but nobody is in until monday",
+])
+def test_the_guardrail_leaves_the_models_judgement_where_nothing_explicit_was_said(books, llm_server, speech):
+    llm_server.answer(severity="P3", rule=None, summary="Checked", reason="Nothing needs a page tonight.")
+    d = agent(llm_server).decide(ctx(books, speech))
+    assert (d.path, d.severity, d.rule) == ("llm", "P3", None) and "guardrail" not in d.reason
+
+
+@pytest.mark.parametrize("speech", [
+    "I typed my password into a fake Microsoft login page from an email",
+    "sorry it's probably nothing, I kept getting sign in requests so I pressed approve to make them stop",
+    "a man said he was from IT and had me install a program so he could connect",
+])
+def test_an_explicit_security_indicator_raises_any_model_answer_to_p1_on_the_security_rule(
+        books, llm_server, speech):
+    llm_server.answer(severity="P4", rule=0, summary="Question", reason="Caller asked a question.")
+    d = agent(llm_server).decide(ctx(books, speech))
+    assert (d.severity, d.rule) == ("P1", 2) and "guardrail" in d.reason
+    assert d.signals["security"]  # decided on the structured signals the decision carries
+
+
+def test_an_incident_already_handled_is_left_to_the_model(books, llm_server):
+    llm_server.answer(severity="P3", rule=None, summary="Follow-up", reason="Already handled.")
+    d = agent(llm_server).decide(ctx(books, "Last week I typed my password into a fake login page "
+                                            "from an email, you already reset my password, just "
+                                            "checking the ticket"))
+    assert (d.severity, d.rule) == ("P3", None) and "guardrail" not in d.reason

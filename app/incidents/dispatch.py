@@ -2,6 +2,7 @@
 back."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from datetime import timedelta
@@ -12,8 +13,9 @@ from app.models import Event, Incident, Page
 from app.paging import Delivery, PageMessage
 from app.paging.redact import redact
 
+from . import deadline, lease
 from .links import incident_link
-from .rows import add_page, queued_ids, runbook_of
+from .rows import add_page, runbook_of
 from .services import Services
 from .targets import resolve
 from .work import backoff
@@ -29,8 +31,9 @@ MAX_SLOT_WAIT = 2.0
 
 
 def message_for(incident: Incident, kind: str, book, rule_trigger: str = "", link: str = "",
-                ticket_url: str = "") -> PageMessage:
+                ticket_url: str = "", default_zone: str = "UTC") -> PageMessage:
     clean = redact if (book is None or book.redact) else (lambda text: text)
+    zone = (book.timezone if book else "") or default_zone
     return PageMessage(
         severity=incident.severity, customer=book.name if book else incident.customer,
         summary=clean(incident.summary), callback_number=incident.callback_number,
@@ -39,8 +42,7 @@ def message_for(incident: Incident, kind: str, book, rule_trigger: str = "", lin
         rule=rule_trigger, kind="test" if incident.is_test else kind, link=link,
         incident_id=incident.id, status=incident.status,
         holder=incident.resolved_by or incident.acknowledged_by,
-        triggered=f"{incident.created_at:%H:%M} UTC" if incident.created_at else "",
-        snoozed_until=f"{incident.snoozed_until:%H:%M} UTC" if incident.snoozed_until else "",
+        triggered=incident.created_at, snoozed_until=incident.snoozed_until, timezone=zone,
         resolution=clean(incident.resolution_note), ticket_url=ticket_url or link,
         workspace=incident.slack_team or (book.slack_workspace if book else ""))
 
@@ -52,7 +54,8 @@ def live_message(svc: Services, incident: Incident, book=None) -> PageMessage:
     ticket_url = svc.tickets.url(incident.ticket_number) if incident.ticket_number and \
         incident.ticket_number != incident.reference else ""
     return message_for(incident, "page", book, rule.trigger if rule else "",
-                       incident_link(svc.config, svc.secret_key, incident.id), ticket_url)
+                       incident_link(svc.config, svc.secret_key, incident.id, svc.clock), ticket_url,
+                       default_zone=svc.config.timezone)
 
 
 def deliver_page(svc: Services, page_id: int) -> None:
@@ -75,32 +78,45 @@ def deliver_page(svc: Services, page_id: int) -> None:
             s.add(Event(incident_id=page.incident_id, kind="page_cancelled",
                         detail={"page": page.id, "why": page.incident.status}))
             return
-        limit = svc.channels.rate_key(page.method, page.target)
-        wait = _take_slot(svc, limit) if limit else 0.0
-        if wait:
-            # Not an attempt: the target is busy with other pages. Back in line for its next slot.
-            page.status, page.attempts = "queued", page.attempts - 1
-            page.due_at = svc.clock() + timedelta(seconds=wait)
-            s.commit()
-            svc.work.later("deliver_page", page.id, delay=wait)
-            return
-        book = runbook_of(svc, page.incident)
-        message = live_message(svc, page.incident, book)
-        if page.kind == "ticket":
-            message = _ticket_follow_up(message)
-        result = svc.channels.send(page.method, page.target, message)
-        if limit and result.retry_after:
-            svc.limiter.hold(limit[0], result.retry_after)
-        _record(svc, s, page, book, message, result)
-        s.commit()
-        follow = [page_id for page_id in queued_ids(s, page.incident_id) if page_id != page.id]
+        with lease.held(svc, page.id):
+            if not _send(svc, s, page):
+                return
+        # Pages due now (a fallback just added); a page waiting for a retry has its own job, and
+        # waking it early would only queue one more job for it each time.
+        follow = list(s.scalars(select(Page.id).where(
+            Page.incident_id == page.incident_id, Page.id != page.id, Page.status == "queued",
+            Page.due_at <= svc.clock())))
     for other in follow:
         svc.work.later("deliver_page", other)
+
+
+def _send(svc: Services, s, page: Page) -> bool:
+    """Wait for the target's slot, send, record; False if the page went back in line instead."""
+    limit = svc.channels.rate_key(page.method, page.target)
+    wait = _take_slot(svc, limit) if limit else 0.0
+    if wait:
+        # Not an attempt: the target is busy with other pages. Back in line for its next slot.
+        page.status, page.attempts = "queued", page.attempts - 1
+        page.due_at = svc.clock() + timedelta(seconds=wait)
+        s.commit()
+        svc.work.later("deliver_page", page.id, delay=wait)
+        return False
+    book = runbook_of(svc, page.incident)
+    message = live_message(svc, page.incident, book)
+    message = dataclasses.replace(message, page_id=page.id,
+                                  kind="ticket" if page.kind == "ticket" else message.kind)
+    result = svc.channels.send(page.method, page.target, message)
+    if limit and result.retry_after:
+        svc.limiter.hold(limit[0], result.retry_after)
+    _record(svc, s, page, book, message, result)
+    s.commit()
+    return True
 
 
 def _take_slot(svc: Services, limit: tuple[str, float], max_wait: float = MAX_SLOT_WAIT) -> float:
     """0 once this worker holds the target's send slot; else how long until the next one."""
     key, interval = limit
+    sleep = getattr(svc.clock, "sleep", time.sleep)  # a test's clock moves on instead
     waited = 0.0
     while True:
         wait = svc.limiter.acquire(key, interval)
@@ -108,7 +124,7 @@ def _take_slot(svc: Services, limit: tuple[str, float], max_wait: float = MAX_SL
             return 0.0
         if waited + wait > max_wait:
             return wait
-        time.sleep(wait)
+        sleep(wait)
         waited += wait
 
 
@@ -150,7 +166,15 @@ def _record(svc: Services, s, page: Page, book, message: PageMessage, result: De
         elif late:
             add_page(s, incident, page.rule_index, page.method, page.target, "ticket", svc.clock(),
                      step=page.step)
-    elif result.permanent or page.attempts >= MAX_ATTEMPTS:
+    else:
+        if page.attempts == 1 and page.kind != "ticket":
+            deadline.schedule_check(svc, incident)  # a P1 the first route may not deliver in time
+        _failed(svc, s, page, book, rule, result)
+
+
+def _failed(svc: Services, s, page: Page, book, rule, result: Delivery) -> None:
+    incident = page.incident
+    if result.permanent or page.attempts >= MAX_ATTEMPTS:
         page.status, page.last_error = "failed", result.error
         s.add(Event(incident_id=incident.id, kind="page_failed",
                     detail={"page": page.id, "method": page.method, "error": result.error}))
@@ -197,8 +221,3 @@ def _fall_back(svc: Services, s, page: Page, book, rule, terminal: bool) -> None
     s.add(Event(incident_id=incident.id, kind="unpaged", detail={
         "why": "every route failed and no MSP-wide default is left to try"}))
     log.critical("P1 %s could not be paged anywhere: every route failed", incident.reference)
-
-
-def _ticket_follow_up(message: PageMessage) -> PageMessage:
-    return PageMessage(**{**message.__dict__, "summary": f"Ticket {message.ticket_number} created "
-                          f"for {message.reference}: {message.summary}"[:150]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.models import Event, Incident
 
@@ -24,17 +24,31 @@ class Outcome:
 MAX_ID = 2**31 - 1  # the database's integer: a larger "id" from a request is simply not ours
 
 
-def find(svc: Services, ref: str) -> Incident | None:
-    """An incident by reference: "ND-1042", "1042" or its id."""
-    text = str(ref).strip().upper().removeprefix("ND-").lstrip("#")
-    if not text.isdigit() or len(text) > 10:
-        return None
-    number = int(text)
-    number = number - 1000 if number > 1000 else number
-    if not 0 < number <= MAX_ID:
+def by_id(svc: Services, incident_id: int) -> Incident | None:
+    """The incident a button or form names: buttons always carry the row id, never a reference."""
+    if not 0 < incident_id <= MAX_ID:
         return None
     with svc.db.session() as s:
-        return s.get(Incident, number)
+        return s.get(Incident, incident_id)
+
+
+def by_reference(svc: Services, typed: str) -> Incident | None:
+    """The incident a person typed: NightDesk's reference ("ND-1042") or the ticket number the
+    page showed ("45234", "#45234"). A bare number is a ticket number first, then a reference
+    without its prefix. Never an id: people never see ids."""
+    text = str(typed).strip().lstrip("#")
+    if not text or len(text) > 32:
+        return None
+    with svc.db.session() as s:
+        if not text.upper().startswith("ND-"):
+            ticket = s.scalars(select(Incident).where(Incident.ticket_number == text)
+                               .order_by(Incident.id.desc()).limit(1)).first()
+            if ticket is not None:
+                return ticket
+        number = text.upper().removeprefix("ND-")
+        if number.isdigit() and len(number) <= 10 and 1000 < int(number) <= MAX_ID + 1000:
+            return s.get(Incident, int(number) - 1000)
+    return None
 
 
 def acknowledge(svc: Services, incident_id: int, actor: str) -> Outcome:

@@ -14,6 +14,12 @@ def runbook_of(svc: Services, incident: Incident) -> Runbook | None:
     return svc.runbooks.get(incident.customer) or svc.runbooks.default()
 
 
+def zone_of(svc: Services, incident: Incident) -> str:
+    """The time zone this incident's times are shown in: its runbook's, else the MSP's."""
+    book = runbook_of(svc, incident)
+    return (book.timezone if book else "") or svc.config.timezone
+
+
 def add_page(s, incident: Incident, rule_index: int, method: str, target: str, kind: str, now,
              step: int = 0) -> None:
     """A page row, at most one per (incident, rule, step, kind), even with two workers racing."""

@@ -1,7 +1,8 @@
 """The Work port: how orchestration asks for a job to run later, without importing the queue.
 
 app.jobs implements it with Huey. Job names: triage_turn, finish_call, file_ticket, deliver_page,
-escalate, wake, incident_changed, slack_respond.
+delivery_report, escalate, wake, incident_changed, delivery_deadline, slack_respond,
+sweep.
 """
 from __future__ import annotations
 

@@ -5,10 +5,11 @@ import html
 import smtplib
 import socket
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 
 from app.config import is_email
 
+from .layout import problem
 from .port import Delivery, PageMessage
 
 
@@ -27,9 +28,13 @@ class EmailChannel:
 
     def build(self, to: str, message: PageMessage) -> EmailMessage:
         mail = EmailMessage()
-        mail["Subject"] = f"[{message.severity}] {message.customer} — {message.summary}"
+        test = "[TEST] " if message.kind == "test" else ""
+        subject = f"{test}[{message.severity}] {message.customer} — {problem(message)}"
+        # One line whatever a runbook or a caller said: a line break in a header is refused.
+        mail["Subject"] = " ".join(subject.split())
         mail["From"] = self.sender or "nightdesk@localhost"
         mail["To"] = to
+        mail["Date"] = formatdate(localtime=False, usegmt=True)  # RFC 5322 requires it
         domain = (self.sender or "nightdesk@localhost").rpartition("@")[2]
         mail["Message-ID"] = make_msgid("nightdesk", domain=domain)
         if message.reference:
@@ -38,12 +43,12 @@ class EmailChannel:
             mail["In-Reply-To"] = root
             mail["References"] = root
         lines = message.headline_lines()
-        text = "\n".join(lines + ["", message.details or message.summary, "",
-                                  "— NightDesk after-hours triage"])
+        details = message.extra_details
+        text = "\n".join(lines + (["", details] if details else []) + ["", "— NightDesk after-hours triage"])
         mail.set_content(text)
-        mail.add_alternative("<p><b>{}</b><br>{}</p><p>{}</p><p><small>NightDesk after-hours "
-                             "triage</small></p>".format(*(html.escape(s) for s in (
-                                 lines[0], lines[1], message.details or message.summary))),
+        more = "<p>{}</p>".format(html.escape(details).replace("\n", "<br>")) if details else ""
+        mail.add_alternative("<p><b>{}</b><br>{}<br>{}</p>{}<p><small>NightDesk after-hours "
+                             "triage</small></p>".format(*(html.escape(s) for s in lines), more),
                              subtype="html")
         return mail
 

@@ -7,7 +7,10 @@ dispatcher whether retrying can help (a revoked webhook) or not (a 503).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Protocol
+
+from . import layout
 
 
 @dataclass(frozen=True)
@@ -28,27 +31,36 @@ class PageMessage:
     incident_id: int = 0
     status: str = "open"          # open | acknowledged | resolved
     holder: str = ""              # who acknowledged or resolved: "slack:U123" or a name
-    triggered: str = ""           # "02:14 UTC"
-    snoozed_until: str = ""
+    triggered: datetime | None = None       # stored UTC; shown in `timezone`
+    snoozed_until: datetime | None = None
+    timezone: str = "UTC"         # the MSP's (NIGHTDESK_TIMEZONE) or the runbook's `timezone:`
     resolution: str = ""
     ticket_url: str = ""
     workspace: str = ""           # Slack team id whose installation posts it
+    page_id: int = 0              # the page row, so a vendor's later delivery report finds it
 
     @property
     def subject(self) -> str:
-        prefix = "TEST · " if self.kind == "test" else ""
-        return f"{prefix}{self.severity} · {self.customer} · {self.summary}"
+        return ("TEST · " if self.kind == "test" else "") + self.first_line()
 
-    def headline_lines(self) -> list[str]:
-        """The first lines a phone lock screen shows."""
-        second = [f"Callback {self.callback_number or 'unknown'}",
-                  f"Ticket {self.ticket_number or 'pending'}"]
-        if self.reference:
-            second.append(f"Ref {self.reference}")
-        lines = [f"{self.severity} · {self.customer} · {self.summary}", " · ".join(second)]
-        if self.triggered:  # a live message (incident_id) keeps its status current
-            lines.append(f"Triggered {self.triggered}" + (f" · {self.status_text()}" if self.incident_id else ""))
-        return lines
+    def first_line(self, sep: str = " · ") -> str:
+        return sep.join([self.severity, self.customer, layout.problem(self)])
+
+    def headline_lines(self, sep: str = " · ") -> list[str]:
+        """The lines a phone's lock screen shows: problem; callback and ticket; time and status."""
+        return [self.first_line(sep), sep.join(layout.ticket_parts(self)),
+                self.when_line(sep)]
+
+    def when_line(self, sep: str = " · ", status: str = "") -> str:
+        status = status or self.status_text()
+        return f"Triggered {self.local(self.triggered)}{sep}{status}" if self.triggered else status
+
+    def local(self, moment: datetime | None) -> str:
+        return layout.clock(moment, self.timezone)
+
+    @property
+    def extra_details(self) -> str:
+        return layout.extra_details(self)
 
     def status_text(self) -> str:
         if self.status == "acknowledged":
@@ -56,7 +68,7 @@ class PageMessage:
         if self.status == "resolved":
             return f"Resolved by {self.holder_text()}"
         if self.snoozed_until:
-            return f"Snoozed until {self.snoozed_until}"
+            return f"Snoozed until {self.local(self.snoozed_until)}"
         return "Open"
 
     def holder_text(self) -> str:

@@ -5,10 +5,14 @@ Button action ids are what app.slack (the inbound app) listens for.
 """
 from __future__ import annotations
 
-from slack_sdk.models.blocks import (ActionsBlock, ButtonElement, ContextBlock, HeaderBlock,
-                                     MarkdownTextObject, Option, PlainTextObject, SectionBlock,
-                                     StaticSelectElement)
+import re
 
+from slack_sdk.models.blocks import (ActionsBlock, ButtonElement, ContextBlock, HeaderBlock,
+                                     InputBlock, MarkdownTextObject, Option, PlainTextInputElement,
+                                     PlainTextObject, SectionBlock, StaticSelectElement)
+from slack_sdk.models.views import View
+
+from . import layout
 from .port import PageMessage
 
 EMOJI = {"P1": ":red_circle:", "P2": ":large_orange_circle:", "P3": ":large_yellow_circle:",
@@ -20,52 +24,70 @@ ACK, RESOLVE, SNOOZE, OPEN_TICKET, ACKED = ("nightdesk_ack", "nightdesk_resolve"
 SNOOZE_CHOICES = ((15, "15 min"), (30, "30 min"), (60, "1 hour"), (240, "4 hours"))
 
 
+# Caller and LLM text goes into mrkdwn only escaped (&, <, >: no <!channel>, no <url|links>),
+# with its formatting marks defused (a zero-width space after each: *bold* stays literal) and in
+# text objects marked verbatim (no auto-linked URLs, #channels or @mentions).
+_MARKS = re.compile(r"([*_~`])")
+_QUOTE = re.compile(r"^&gt;", re.MULTILINE)
+_ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
+ZWSP = "\u200b"
+
+
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def said(text: str) -> str:
+    """Caller or LLM text for a mrkdwn field: literal, whatever it contains."""
+    return _QUOTE.sub(ZWSP + "&gt;", _MARKS.sub("\\1" + ZWSP, escape(text)))
+
+
 def clip(text: str, limit: int, more: str = "…") -> str:
-    return text if len(text) <= limit else text[: limit - len(more)] + more
+    """At most `limit` characters, never cutting an entity (&amp; to &am) in two."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - len(more)]
+    return _ENTITY_TAIL.sub("", head) + more
 
 
 def who(holder: str) -> str:
     """A Slack mention for someone who clicked (an id Slack gave us, never caller text)."""
-    return f"<@{holder[6:]}>" if holder.startswith("slack:") else escape(holder or "someone")
+    return f"<@{holder[6:]}>" if holder.startswith("slack:") else said(holder or "someone")
 
 
 def status_line(message: PageMessage) -> str:
     if message.status == "acknowledged":
         return f":white_check_mark: Acknowledged by {who(message.holder)}"
     if message.status == "resolved":
-        note = f" — {escape(clip(message.resolution, 300))}" if message.resolution else ""
+        note = f" — {said(clip(message.resolution, 300))}" if message.resolution else ""
         return f":wrench: Resolved by {who(message.holder)}{note}"
     if message.snoozed_until:
-        return f":zzz: Snoozed until {message.snoozed_until}"
+        return f":zzz: Snoozed until {message.local(message.snoozed_until)}"
     return ":rotating_light: Open — nobody has acknowledged yet"
+
+
+def _text(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text, verbatim=True)
 
 
 def blocks_for(message: PageMessage) -> list[dict]:
     emoji = ":test_tube:" if message.kind == "test" else EMOJI.get(message.severity, ":red_circle:")
-    header = clip(f"{emoji} {escape(message.subject)}", HEADER_MAX)
-    second = message.headline_lines()[1]
-    lines = [f"*{escape(second)}*"]
-    if message.triggered:
-        lines.append(f"Triggered {message.triggered}" + (f" · {status_line(message)}" if message.incident_id else ""))
+    # plain_text: Slack shows it literally, so it is not entity-escaped (& stays &).
+    header = clip(f"{emoji} {message.subject}", HEADER_MAX)
+    lines = [f"*{said(' · '.join(layout.ticket_parts(message)))}*",
+             message.when_line(status=status_line(message))]
     if message.caller_name:
-        lines.append(f"Caller: {escape(message.caller_name)}")
-    lines.append(f"Customer: {escape(message.customer)} · Severity: {message.severity}")
-    lines.append(f"Summary: {escape(message.summary)}")
-    if message.details:
-        lines.append(f"Details: {escape(message.details)}")
+        lines.append(f"Caller: {said(message.caller_name)}")
+    details = message.extra_details
+    if details:
+        lines.append(said(details))
     more = f"… <{message.link}|full incident>" if message.link else "… (truncated)"
     body = clip("\n".join(lines), SECTION_MAX, more)
     context = "NightDesk after-hours triage"
-    if message.reference:
-        context += f" · {message.reference}"
     if message.rule:
-        context += f" · rule: {escape(clip(message.rule, 200))}"
-    blocks = [HeaderBlock(text=header), SectionBlock(text=MarkdownTextObject(text=body)),
-              ContextBlock(elements=[MarkdownTextObject(text=context)])]
+        context += f" · rule: {said(clip(message.rule, 200))}"
+    blocks = [HeaderBlock(text=PlainTextObject(text=header, emoji=True)),
+              SectionBlock(text=_text(body)), ContextBlock(elements=[_text(context)])]
     if message.incident_id:
         actions = _actions(message)
         if actions:
@@ -90,17 +112,18 @@ def _actions(message: PageMessage) -> list:
 
 
 def fallback_text(message: PageMessage) -> str:
-    return escape("\n".join(message.headline_lines()))
+    """The notification text (mrkdwn, no verbatim flag possible): escaped and defused too."""
+    return said("\n".join(message.headline_lines()))
 
 
 def resolve_modal(incident_id: int, reference: str) -> dict:
-    return {
-        "type": "modal", "callback_id": RESOLVE, "private_metadata": str(incident_id),
-        "title": {"type": "plain_text", "text": f"Resolve {reference}"[:24]},
-        "submit": {"type": "plain_text", "text": "Resolve"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [{"type": "input", "block_id": "note", "optional": True,
-                    "label": {"type": "plain_text", "text": "Resolution note (goes on the ticket)"},
-                    "element": {"type": "plain_text_input", "action_id": "note", "multiline": True,
-                                "max_length": 2000}}],
-    }
+    # Built with slack-sdk's models, which check Slack's limits (title ≤ 24, input lengths).
+    return View(
+        type="modal", callback_id=RESOLVE, private_metadata=str(incident_id),
+        title=PlainTextObject(text=f"Resolve {reference}"[:24]),
+        submit=PlainTextObject(text="Resolve"), close=PlainTextObject(text="Cancel"),
+        blocks=[InputBlock(block_id="note", optional=True,
+                           label=PlainTextObject(text="Resolution note (goes on the ticket)"),
+                           element=PlainTextInputElement(action_id="note", multiline=True,
+                                                         max_length=2000))],
+    ).to_dict()

@@ -1,6 +1,7 @@
 """Microsoft Teams through a Workflows webhook: a message carrying one Adaptive Card."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import requests
@@ -8,23 +9,36 @@ import requests
 from .port import Delivery, PageMessage
 
 COLOR = {"P1": "attention", "P2": "warning", "P3": "accent", "P4": "default"}
+# TextBlock and FactSet text is Markdown in Teams: a caller's "[x](https://…)" would be a live
+# link and "**" bold. Backslash escapes keep it literal: the inline marks everywhere, "://" and
+# "www." (bare links), and the list/heading marks that start a line.
+_INLINE = re.compile(r"([\\`*_~\[\]()<>|!])|(:)(?=//)|(?<=www)(\.)", re.IGNORECASE)
+_LINE_START = re.compile(r"^(\s*\d*)(#|[-+=](?=\s)|(?<=\d)[.)](?=\s))", re.MULTILINE)
+
+
+def literal(text: str) -> str:
+    text = _INLINE.sub(lambda m: "\\" + m.group(0), text)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def card_for(message: PageMessage) -> dict:
-    facts = [{"title": "Customer", "value": message.customer},
-             {"title": "Severity", "value": message.severity},
-             {"title": "Callback", "value": message.callback_number or "unknown"},
-             {"title": "Ticket", "value": message.ticket_number or "pending"}]
-    card = {
-        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "type": "AdaptiveCard", "version": "1.2",
-        "body": [
-            {"type": "TextBlock", "size": "Large", "weight": "Bolder", "wrap": True,
-             "color": COLOR.get(message.severity, "attention"), "text": message.subject[:200]},
-            {"type": "FactSet", "facts": facts},
-            {"type": "TextBlock", "wrap": True, "text": (message.details or message.summary)[:2000]},
-        ],
-    }
+    facts = [{"title": "Callback", "value": literal(message.callback_number or "unknown")},
+             {"title": "Ticket", "value": literal(message.ticket_number or "pending")}]
+    if message.reference and message.reference != message.ticket_number:
+        facts.append({"title": "Ref", "value": literal(message.reference)})
+    facts.append({"title": "Status", "value": literal(message.when_line())})
+    if message.caller_name:
+        facts.append({"title": "Caller", "value": literal(message.caller_name)})
+    body = [{"type": "TextBlock", "size": "Large", "weight": "Bolder", "wrap": True,
+             "color": COLOR.get(message.severity, "attention"), "text": literal(message.subject[:200])},
+            {"type": "FactSet", "facts": facts}]
+    details = message.extra_details
+    if details:
+        # Markdown joins single newlines; a blank line between keeps the caller's lines apart.
+        body.append({"type": "TextBlock", "wrap": True,
+                     "text": "\n\n".join(literal(line) for line in details[:2000].splitlines())})
+    card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "type": "AdaptiveCard", "version": "1.2", "body": body}
     if message.ticket_url or message.link:
         title = "Open ticket" if message.ticket_url and message.ticket_url != message.link else "Open incident"
         card["actions"] = [{"type": "Action.OpenUrl", "title": title,

@@ -96,6 +96,7 @@ class Runbook:
     slack_workspace: str = ""           # bot mode: which installed workspace (team id)
     slack_events: frozenset = frozenset(EVENTS)  # which changes post to the incident's thread
     cw_statuses: dict = field(default_factory=dict)  # acknowledged/resolved → ticket status name
+    timezone: str = ""                  # IANA name for times in pages ("": NIGHTDESK_TIMEZONE)
     # Source lines of fields that cross-file checks report on (customer id, each number).
     lines: dict = field(default_factory=dict, compare=False)
 

@@ -9,7 +9,7 @@ import hashlib
 import re
 from typing import Protocol
 
-from app.config import is_e164
+from app.config import is_e164, is_timezone
 
 from datetime import datetime, timedelta
 
@@ -20,7 +20,7 @@ from .yamlsource import Located, YamlSyntaxError, load
 CUSTOMER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 KNOWN_TOP = {"customer", "name", "aliases", "match", "connectwise", "greeting", "context",
              "severity", "escalation_rules", "hints", "page_severities", "redact", "slack",
-             "escalation", "oncall"}
+             "escalation", "oncall", "timezone"}
 KNOWN_RULE = {"trigger", "page", "method", "severity", "keywords", "fallback"}
 
 
@@ -101,11 +101,18 @@ def parse(text: str, file: str, stem: str, routes: Routes) -> tuple[Runbook | No
             v.error(("connectwise", "statuses", key), "expected a ConnectWise status name")
         else:
             statuses[key] = name.strip()
+    name = v.text(("name",), default=customer)
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029" for ch in name):
+        # It becomes an email Subject and every page's first line: one line of printable text.
+        v.error(("name",), "must be one line of text (no line breaks or control characters)")
+    zone = v.text(("timezone",))
+    if zone and not is_timezone(zone):
+        v.error(("timezone",), f"{zone!r} is not an IANA time zone (like America/New_York)")
     if v.errors:
         return None, errors
     runbook = Runbook(
         customer=customer,
-        name=v.text(("name",), default=customer),
+        name=name, timezone=zone,
         file=file,
         version=hashlib.sha1(text.encode()).hexdigest()[:12],
         rules=rules,

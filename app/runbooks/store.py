@@ -2,16 +2,20 @@
 
 A file that fails validation never replaces that customer's last good version and never touches
 any other customer. Every process (web and worker) keeps its own store and notices edits by
-checking file stamps at most once a second, so no restart and no shared state are needed.
+checking file stamps at most once a second, so no restart is needed. The archive (the database,
+in a running install) keeps each file's last good text across restarts and decides which process
+reports a broken edit, so each error reaches the log once.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
 import time
 from pathlib import Path
 
+from .archive import MemoryArchive, RunbookArchive
 from .model import Runbook, RunbookError
 from .parse import Routes, parse
 
@@ -20,17 +24,27 @@ DEFAULT_STEM = "_default"
 
 
 class RunbookStore:
-    def __init__(self, directory: Path, routes: Routes, min_interval: float = 1.0):
+    def __init__(self, directory: Path, routes: Routes, min_interval: float = 1.0,
+                 archive: RunbookArchive | None = None, report: bool = True,
+                 background: bool = False, max_bytes: int = 1_000_000):
+        """Files are read on first use (or `refresh()`), so a command that never needs them,
+        like `runbooks check` with its own fresh store, doesn't report their errors twice.
+        With `background`, edits after the first load are parsed in a thread of their own: a
+        request never waits for a parse, it answers from the versions already live."""
         self.directory = Path(directory)
         self.routes = routes
         self.min_interval = min_interval
+        self.archive = archive or MemoryArchive()
+        self.report = report
+        self.background = background
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._stamps: dict[str, tuple] = {}
+        self._stamps: dict[str, tuple] | None = None
         self._parsed: dict[str, tuple[Runbook | None, list[RunbookError]]] = {}
+        self._texts: dict[str, tuple[str, str]] = {}  # file name → (version, text) as read
         self._good: dict[str, Runbook] = {}  # file name → last good runbook
         self._errors: dict[str, list[RunbookError]] = {}
         self._checked = 0.0
-        self.refresh(force=True)
 
     # --- reading -----------------------------------------------------------------------------
     def all(self) -> list[Runbook]:
@@ -43,6 +57,12 @@ class RunbookStore:
 
     def get(self, customer: str) -> Runbook | None:
         return next((r for r in self.all() if r.customer == customer), None)
+
+    def by_file(self, name: str) -> Runbook | None:
+        """By file name, with or without .yaml: what a service manager sees in the folder."""
+        self.refresh()
+        return next((book for file, book in sorted(self._good.items())
+                     if name in (file, Path(file).stem)), None)
 
     def default(self) -> Runbook | None:
         return next((r for r in self.all() if r.is_default), None)
@@ -72,22 +92,50 @@ class RunbookStore:
     # --- loading -----------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - self._checked < self.min_interval:
+        if not force and self._stamps is not None and now - self._checked < self.min_interval:
             return
-        with self._lock:
-            self._checked = now
+        if force or self._stamps is None or not self.background:
+            with self._lock:
+                self._checked = now
+                self._apply(self._scan(), force)
+            return
+        if not self._lock.acquire(blocking=False):
+            return  # a reload is under way: serve what is live
+        self._checked = now
+        try:
             stamps = self._scan()
-            if stamps == self._stamps and not force:
-                return
-            for name, stamp in stamps.items():
-                if force or self._stamps.get(name) != stamp:
-                    self._parse_file(name)
-            for gone in set(self._parsed) - set(stamps):
-                self._parsed.pop(gone, None)
-                self._good.pop(gone, None)
-                log.warning("runbook %s removed: that customer is no longer matched", gone)
-            self._stamps = stamps
-            self._settle()
+            changed = stamps != self._stamps
+        except BaseException:
+            self._lock.release()
+            raise
+        if not changed:
+            self._lock.release()
+            return
+        threading.Thread(target=self._apply_and_release, args=(stamps,), daemon=True,
+                         name="runbook-reload").start()
+
+    def _apply_and_release(self, stamps: dict[str, tuple]) -> None:
+        try:
+            self._apply(stamps, False)
+        except Exception:  # a reload that fails leaves the live versions as they were
+            log.exception("runbook reload failed; the versions already live stay live")
+        finally:
+            self._lock.release()
+
+    def _apply(self, stamps: dict[str, tuple], force: bool) -> None:
+        """Parse what changed and settle which versions are live (the caller holds the lock)."""
+        if stamps == self._stamps and not force:
+            return
+        force = force or self._stamps is None
+        for name, stamp in stamps.items():
+            if force or self._stamps.get(name) != stamp:
+                self._parse_file(name, stamp[1])
+        for gone in set(self._parsed) - set(stamps):
+            self._parsed.pop(gone, None)
+            self._good = {k: v for k, v in self._good.items() if k != gone}
+            log.warning("runbook %s removed: that customer is no longer matched", gone)
+        self._stamps = stamps
+        self._settle()
 
     def _scan(self) -> dict[str, tuple]:
         stamps = {}
@@ -99,15 +147,35 @@ class RunbookStore:
             stamps[path.name] = (st.st_mtime_ns, st.st_size)
         return stamps
 
-    def _parse_file(self, name: str) -> None:
+    def _parse_file(self, name: str, size: int) -> None:
         path = self.directory / name
         shown = _shown_path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self._parsed[name] = (None, [RunbookError(shown, 1, "", f"cannot read: {exc}")])
+        if size > self.max_bytes:  # refused unread: a huge file must not stall every process
+            self._parsed[name] = (None, [RunbookError(
+                shown, 1, "", f"the file is {size:,} bytes; a runbook may be at most "
+                              f"{self.max_bytes:,} (NIGHTDESK_RUNBOOK_MAX_BYTES)")])
+            self._texts[name] = (f"size-{size}", "")
             return
-        self._parsed[name] = parse(text, shown, path.stem, self.routes)
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raw = str(exc).encode()
+            self._parsed[name] = (None, [RunbookError(shown, 1, "", f"cannot read: {exc}")])
+        else:
+            self._parsed[name] = parse(text, shown, path.stem, self.routes)
+            self._texts[name] = (_version(raw), text)
+        if self._parsed[name][0] is None:
+            self._texts[name] = (_version(raw), "")
+
+    def _archived(self, name: str) -> Runbook | None:
+        """The last good version the archive kept, for a file that is broken since a restart."""
+        kept = self.archive.last_good(name)
+        if kept is None:
+            return None
+        path = self.directory / name
+        book, errors = parse(kept[1], _shown_path(path), path.stem, self.routes)
+        return None if errors else book
 
     def _settle(self) -> None:
         """Decide which version of each file is live, with cross-file checks (one customer id per
@@ -131,23 +199,37 @@ class RunbookStore:
             for number in (*book.numbers, *book.callers):
                 owners[number] = (book.file, book.customer)
             ids[book.customer] = book.file
+        good = dict(self._good)  # readers keep iterating the old dict while this one is built
         for name, book in candidates.items():
             if book is not None:
-                if self._good.get(name) is not book:
+                if good.get(name) is not book:
                     log.info("runbook %s loaded (customer %s, version %s)", book.file,
                              book.customer, book.version)
-                self._good[name] = book
+                    self.archive.keep(name, book.version, self._texts[name][1])
+                good[name] = book
             elif errors[name]:
-                kept = self._good.get(name)
-                for err in errors[name]:
-                    log.error("RUNBOOK ERROR %s", err)
-                if kept:
-                    log.error("runbook %s: keeping the last good version (%s) live for %s",
-                              kept.file, kept.version, kept.customer)
-                else:
-                    log.error("runbook %s: no good version yet; its callers reach the default "
-                              "runbook", _shown_path(self.directory / name))
+                if name not in good and (kept := self._archived(name)) is not None:
+                    good[name] = kept
+        self._good = good
+        for name, book in candidates.items():
+            if book is None and errors[name]:
+                self._report(name, errors[name])
         self._errors = {k: v for k, v in errors.items() if v}
+
+    def _report(self, name: str, errors: list[RunbookError]) -> None:
+        """Log a broken file once per broken version, across every process sharing the archive."""
+        version = self._texts.get(name, ("",))[0] + ":" + _version(str(errors).encode())[:6]
+        if not self.report or not self.archive.claim_report(name, version):
+            return
+        for err in errors:
+            log.error("RUNBOOK ERROR %s", err)
+        kept = self._good.get(name)
+        if kept:
+            log.error("runbook %s: keeping the last good version (%s) live for %s",
+                      kept.file, kept.version, kept.customer)
+        else:
+            log.error("runbook %s: no good version yet; its callers reach the default runbook",
+                      _shown_path(self.directory / name))
 
     @staticmethod
     def _clashes(book: Runbook, owners: dict, ids: dict) -> list[RunbookError]:
@@ -166,11 +248,15 @@ class RunbookStore:
 
 def check_directory(directory: Path, routes: Routes) -> tuple[list[Runbook], list[RunbookError]]:
     """A fresh, complete validation of every file (what `runbooks check` prints)."""
-    store = RunbookStore(directory, routes)
+    store = RunbookStore(directory, routes, report=False)
     errors = store.errors()
     if not any(p for p in Path(directory).glob("*.y*ml")):
         errors.append(RunbookError(str(directory), 1, "", "no runbook files (*.yaml) found"))
     return store.all(), errors
+
+
+def _version(raw: bytes) -> str:
+    return hashlib.sha1(raw).hexdigest()[:12]
 
 
 def _normal(text: str) -> str:

@@ -20,6 +20,12 @@ class Located:
         return self.lines.get(path, 1)
 
 
+# A runbook is a page of settings. Aliases let a small file stand for an enormous one (the
+# "billion laughs"), so expansion is budgeted: a real runbook uses a few hundred values.
+MAX_VALUES = 20_000
+MAX_DEPTH = 32
+
+
 class YamlSyntaxError(ValueError):
     def __init__(self, line: int, message: str):
         super().__init__(message)
@@ -43,28 +49,38 @@ def load(text: str) -> Located:
     if node is None:
         out.data = {}
         return out
-    out.data = _build(node, (), out.lines)
+    # A loader per file: a shared one keeps every node it ever constructed in its memo, so each
+    # reload of a runbook would grow the process for good.
+    loader = yaml.SafeLoader("")
+    try:
+        out.data = _build(node, (), out.lines, loader, [MAX_VALUES])
+    finally:
+        loader.dispose()
     return out
 
 
-def _build(node, path: Path_, lines: dict):
+def _build(node, path: Path_, lines: dict, loader, budget: list):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlSyntaxError(node.start_mark.line + 1, f"more than {MAX_VALUES} values once "
+                              "aliases (*name) are expanded: refused so a runbook can't exhaust memory")
+    if len(path) > MAX_DEPTH:
+        raise YamlSyntaxError(node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels "
+                              "(an alias that refers to itself?)")
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
-            key = _LOADER.construct_object(key_node) if isinstance(
+            key = loader.construct_object(key_node) if isinstance(
                 key_node, yaml.ScalarNode) else str(key_node.start_mark)
             if key in result:
                 raise YamlSyntaxError(key_node.start_mark.line + 1, f"duplicate key {key!r}")
             child = path + (key,)
-            result[key] = _build(value_node, child, lines)
+            result[key] = _build(value_node, child, lines, loader, budget)
             lines[child] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), lines) for i, item in enumerate(node.value)]
+        return [_build(item, path + (i,), lines, loader, budget) for i, item in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:int" and node.value.startswith("+"):
         return node.value  # an unquoted phone number (+15551234567) keeps its plus sign
-    return _LOADER.construct_object(node, deep=True)
-
-
-_LOADER = yaml.SafeLoader("")
+    return loader.construct_object(node, deep=True)

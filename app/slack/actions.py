@@ -5,14 +5,15 @@ well inside Slack's 3 s and two people clicking at once get one winner. The mess
 thread reply and the ticket note run in the queue."""
 from __future__ import annotations
 
-import json
-
 from flask import abort, current_app, jsonify, request
 
 from app.incidents import ownership
+from app.incidents.rows import zone_of
+from app.paging import layout
 from app.paging.slack_blocks import ACK, RESOLVE, SNOOZE, resolve_modal, who
 
 from . import bp
+from .payloads import Malformed, clean_text, incident_id, interaction
 from .verify import slack_signed
 
 
@@ -24,17 +25,17 @@ def _svc():
 @slack_signed
 def actions():
     try:
-        payload = json.loads(request.form["payload"])
-        kind = payload["type"]
-        actor = f"slack:{payload['user']['id']}"
-    except (KeyError, TypeError, ValueError):
-        abort(400, "expected a Slack interaction payload")
+        payload = interaction(request.form.get("payload"))
+    except Malformed as exc:
+        abort(400, f"expected a Slack interaction payload ({exc})")
+    kind = payload["type"]
+    actor = f"slack:{payload['user']['id']}"
     team = (payload.get("team") or {}).get("id", "")
     if kind == "block_actions":
         for action in payload.get("actions", []):
             _block_action(action, actor, team, payload)
         return "", 200
-    if kind == "view_submission" and payload.get("view", {}).get("callback_id") == RESOLVE:
+    if kind == "view_submission" and (payload.get("view") or {}).get("callback_id") == RESOLVE:
         return _resolve_submitted(payload, actor)
     return "", 200  # shortcuts, view_closed…: nothing to do, but Slack wants its 200
 
@@ -45,11 +46,11 @@ def _block_action(action: dict, actor: str, team: str, payload: dict) -> None:
     response_url = payload.get("response_url", "")
     try:
         if action_id == ACK:
-            outcome = ownership.acknowledge(svc, int(action["value"]), actor)
+            outcome = ownership.acknowledge(svc, incident_id(action.get("value")), actor)
             if not outcome.changed:
                 _tell(response_url, already(outcome))
         elif action_id == RESOLVE:
-            incident = ownership.find(svc, action["value"])
+            incident = ownership.by_id(svc, incident_id(action.get("value")))
             if incident is None:
                 raise LookupError(action["value"])
             if incident.status == "resolved":
@@ -61,8 +62,8 @@ def _block_action(action: dict, actor: str, team: str, payload: dict) -> None:
                 _tell(response_url, f"Couldn't open the resolve form ({opened.error}). "
                                     f"Try `/nightdesk resolve {incident.reference} <note>`.")
         elif action_id == SNOOZE:
-            incident_id, minutes = action["selected_option"]["value"].split(":")
-            outcome = ownership.snooze(svc, int(incident_id), actor, int(minutes))
+            number, minutes = action["selected_option"]["value"].split(":")
+            outcome = ownership.snooze(svc, incident_id(number), actor, int(minutes))
             if not outcome.changed:
                 _tell(response_url, already(outcome))
     except (LookupError, ValueError, KeyError):
@@ -72,13 +73,13 @@ def _block_action(action: dict, actor: str, team: str, payload: dict) -> None:
 def _resolve_submitted(payload: dict, actor: str):
     view = payload["view"]
     try:
-        incident_id = int(view.get("private_metadata", ""))
+        number = incident_id(view.get("private_metadata", ""))
     except ValueError:
         abort(400, "the resolve form lost its incident")
     values = (view.get("state") or {}).get("values") or {}
-    note = ((values.get("note") or {}).get("note") or {}).get("value") or ""
+    note = clean_text(((values.get("note") or {}).get("note") or {}).get("value") or "")
     try:
-        outcome = ownership.resolve(_svc(), incident_id, actor, note)
+        outcome = ownership.resolve(_svc(), number, actor, note)
     except LookupError:
         return jsonify(response_action="errors", errors={"note": "That incident no longer exists."})
     if not outcome.changed:
@@ -91,7 +92,7 @@ def already(outcome: ownership.Outcome, mention: bool = True) -> str:
     incident = outcome.incident
     holder = who(outcome.holder) if mention else outcome.holder.replace("slack:", "@")
     when = incident.resolved_at if incident.status == "resolved" else incident.acknowledged_at
-    stamp = f" at {when:%H:%M} UTC" if when else ""
+    stamp = f" at {layout.clock(when, zone_of(_svc(), incident))}" if when else ""
     return f"{incident.reference} was already {incident.status} by {holder}{stamp}."
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, jsonify, request
+from flask import abort, current_app, jsonify, request
 from sqlalchemy import desc, func, select
 
 from app.incidents import ownership, rehearsal
 from app.models import Event, Incident, Page
+from app.paging import layout
 from app.paging.slack_blocks import escape, who
 
 from . import bp
 from .actions import already
+from .payloads import Malformed, clean_text, slack_id
 from .verify import slack_signed
 
 HELP = """*NightDesk* — `/nightdesk <command>`
@@ -39,8 +41,13 @@ def commands():
     form = request.form
     if form.get("ssl_check"):
         return "", 200
-    verb, _, rest = form.get("text", "").strip().partition(" ")
-    actor = f"slack:{form.get('user_id', '')}"
+    try:
+        actor = f"slack:{slack_id(form.get('user_id'), 'user_id')}"
+        for key in ("team_id", "channel_id"):
+            slack_id(form.get(key), key, required=False)
+    except Malformed as exc:
+        abort(400, f"expected a Slack slash command ({exc})")
+    verb, _, rest = clean_text(form.get("text", "")).strip().partition(" ")
     handler = COMMANDS.get(verb.lower() or "help")
     if handler is None:
         return _reply(f"I don't know `{escape(verb)}`.\n{HELP}")
@@ -62,7 +69,7 @@ def _incidents(rest, actor, form):
 
 
 def _ack(rest, actor, form):
-    incident = ownership.find(_svc(), rest.split(" ")[0]) if rest else None
+    incident = ownership.by_reference(_svc(), rest.split(" ")[0]) if rest else None
     if incident is None:
         return _reply("Usage: `/nightdesk ack ND-1042`")
     outcome = ownership.acknowledge(_svc(), incident.id, actor)
@@ -73,7 +80,7 @@ def _ack(rest, actor, form):
 
 def _resolve(rest, actor, form):
     ref, _, note = rest.partition(" ")
-    incident = ownership.find(_svc(), ref) if ref else None
+    incident = ownership.by_reference(_svc(), ref) if ref else None
     if incident is None:
         return _reply("Usage: `/nightdesk resolve ND-1042 [note]`")
     outcome = ownership.resolve(_svc(), incident.id, actor, note)
@@ -113,7 +120,7 @@ def _status(rest, actor, form):
         queued = "unreachable"
     health = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(failures.items())) or "no failures"
     return _reply(f"*NightDesk status*\n• Queue: {queued} waiting\n• Open incidents: {open_count}\n"
-                  f"• Last page sent: {f'{last:%Y-%m-%d %H:%M} UTC' if last else 'never'}\n"
+                  f"• Last page sent: {f'{last:%Y-%m-%d} {layout.clock(last, svc.config.timezone)}' if last else 'never'}\n"
                   f"• Vendors, last hour: {health}\n"
                   f"• Runbook errors: {len(svc.runbooks.errors())}")
 

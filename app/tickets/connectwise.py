@@ -2,22 +2,26 @@
 from __future__ import annotations
 
 import base64
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
 from .port import Ticket, TicketError, TicketRequest
 
+# ConnectWise is .NET: its maxLength counts UTF-16 code units, so an emoji counts 2.
 SUMMARY_MAX = 100
 PHONE_MAX = 20
+CONTACT_NAME_MAX = 62  # 2025.1 spec (the 2017 Swagger predates the field)
 
 
 class ConnectWiseTickets:
     name = "connectwise"
 
     def __init__(self, base_url: str, company: str, public_key: str, private_key: str,
-                 client_id: str, timeout: float = 5.0, session: requests.Session | None = None):
+                 client_id: str, timeout: float = 5.0, session: requests.Session | None = None,
+                 ui_url: str = ""):
         self.base_url = base_url.rstrip("/")
+        self.ui_url = ui_address(self.base_url, ui_url)
         self.company = company
         token = base64.b64encode(f"{company}+{public_key}:{private_key}".encode()).decode()
         self.headers = {"Authorization": f"Basic {token}", "clientId": client_id,
@@ -27,7 +31,7 @@ class ConnectWiseTickets:
 
     def body(self, request: TicketRequest) -> dict:
         body = {
-            "summary": request.summary[:SUMMARY_MAX],
+            "summary": clip_utf16(request.summary, SUMMARY_MAX),
             "company": {"identifier": request.company},
             "initialDescription": request.description,
             "externalXRef": request.reference,
@@ -35,8 +39,10 @@ class ConnectWiseTickets:
         }
         if request.board:
             body["board"] = {"name": request.board}
+        if request.contact_name:
+            body["contactName"] = clip_utf16(request.contact_name, CONTACT_NAME_MAX)
         if request.contact_phone:
-            body["contactPhoneNumber"] = request.contact_phone[:PHONE_MAX]
+            body["contactPhoneNumber"] = clip_utf16(request.contact_phone, PHONE_MAX)
         return body
 
     def create(self, request: TicketRequest, retrying: bool = False) -> Ticket:
@@ -67,9 +73,8 @@ class ConnectWiseTickets:
         return rows[0].get("identifier", "") if isinstance(rows, list) and rows else ""
 
     def url(self, number: str) -> str:
-        site = urlsplit(self.base_url)
-        return (f"{site.scheme}://{site.netloc}/v4_6_release/services/system_io/Service/"
-                f"fv_sr100_request.rails?service_recid={number}&companyName={self.company}")
+        query = urlencode({"service_recid": number, "companyName": self.company})
+        return f"{self.ui_url}/services/system_io/Service/fv_sr100_request.rails?{query}"
 
     def find(self, reference: str) -> Ticket | None:
         response = self._call("GET", "/service/tickets", params={
@@ -93,6 +98,29 @@ class ConnectWiseTickets:
             raise TicketError(f"ConnectWise refused ({response.status_code}): {_message(response)}",
                               permanent=True)
         return response
+
+
+def ui_address(base_url: str, override: str = "") -> str:
+    """Where a browser opens the site: ConnectWise cloud serves the API on
+    api-<region>.myconnectwise.net and the UI on <region>.myconnectwise.net. The codebase
+    (v4_6_release) is the API path before /apis/3.0, unless the override names its own path."""
+    api = urlsplit(base_url)
+    codebase = api.path.split("/apis/", 1)[0].rstrip("/")
+    if override:
+        ui = urlsplit(override.rstrip("/"))
+        return f"{ui.scheme}://{ui.netloc}{ui.path or codebase}"
+    host = api.netloc[len("api-"):] if api.netloc.startswith("api-") else api.netloc
+    return f"{api.scheme}://{host}{codebase}"
+
+
+def clip_utf16(text: str, limit: int) -> str:
+    """At most `limit` UTF-16 code units, never splitting a character into half a surrogate pair."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > limit:
+            return text[:i]
+    return text
 
 
 def _message(response: requests.Response) -> str:

@@ -13,6 +13,10 @@ from app.runbooks import SEVERITIES
 from .cache import cache_key
 from .decision import SCHEMA, Decision, InvalidDecision, TriageContext, validate
 from .fallback import fallback_decide
+from .headline import without_opening
+from .questions import classify_question
+from .runbook_words import is_security_rule
+from .situation import floor_for
 from .llm import LLM, LLMUnavailable
 
 log = logging.getLogger(__name__)
@@ -84,24 +88,33 @@ class TriageAgent:
 
 
 def guard(decision: Decision, ctx: TriageContext) -> Decision:
-    """Hold an LLM decision to what the caller described.
+    """Hold an LLM decision to what the caller explicitly described.
 
-    - It may rank a call at most one level below the rule-based reading (and never below it for
-      security language), so "this is low priority" or "system: severity P4" can't talk a
-      ransomware call down to the morning.
+    - It may raise the model's severity only on explicit high-confidence signals
+      (`floor_for`), read from the fallback's structured signals, never from prose: so "this is
+      low priority" or "system: severity P4" can't talk ransomware down to the morning, while a
+      model's judgement on everything else stands.
+    - The headline names the problem, never a greeting or an introduction.
     - On a clear P1 it stops asking once the essentials (who, where to call back) are known.
     """
-    floor = fallback_decide(TriageContext(ctx.runbook, ctx.turns, ctx.caller_id, force_final=True))
-    slack = 0 if "security language" in floor.reason else 1  # no discount on a security incident
-    lowest = SEVERITIES[min(len(SEVERITIES) - 1, SEVERITIES.index(floor.severity) + slack)]
-    if SEVERITIES.index(decision.severity) > SEVERITIES.index(lowest):
+    reading = fallback_decide(TriageContext(ctx.runbook, ctx.turns, ctx.caller_id, force_final=True))
+    decision.signals = reading.signals
+    floor, kind, why = floor_for(reading.signals)
+    if floor and SEVERITIES.index(decision.severity) > SEVERITIES.index(floor):
         decision.reason = (f"{decision.reason} [guardrail: LLM said {decision.severity}; the caller "
-                           f"described {floor.reason.split(';')[0]}, so at least {lowest}]")
-        decision.severity = lowest
-        if decision.rule is None or ctx.runbook.rule(decision.rule).severity not in (None, lowest):
-            decision.rule = floor.rule
+                           f"described {why}, so at least {floor}]")
+        decision.severity = floor
+    if floor and kind == "security" and reading.rule is not None:
+        chosen = ctx.runbook.rule(decision.rule)
+        if chosen is None or not is_security_rule(chosen):
+            decision.rule = reading.rule  # a security incident pages the security rule
+    elif floor and decision.rule is None:
+        decision.rule = reading.rule
+    if decision.action == "ask":
+        decision.question_kind = classify_question(decision.question)
+    decision.summary = without_opening(decision.summary) or reading.summary
     essentials = (decision.callback_number or ctx.caller_id_known) and not ctx.runbook.is_default
     if decision.action == "ask" and decision.severity == "P1" and essentials:
-        decision.action, decision.question = "final", ""
+        decision.action, decision.question, decision.question_kind = "final", "", ""
         decision.reason += " [clear P1: not keeping the caller on the line]"
     return decision

@@ -57,6 +57,8 @@ class Decision:
     prompt_version: str = ""
     latency_ms: int = 0
     tokens: int = 0
+    question_kind: str = ""     # scope | security | company | callback | other, when asking
+    signals: dict = field(default_factory=dict)  # what the fallback read (structured, see situation.py)
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:

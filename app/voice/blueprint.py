@@ -11,13 +11,17 @@ from sqlalchemy import select
 
 from app import incidents
 from app.incidents import intake
+from app.incidents.promise import PENDING, paging_promise
 from app.models import Incident
 
-from . import twiml
-from .signature import public_url, twilio_signed
+from . import fields, twiml
+from app.webhooks.twilio import public_url, twilio_signed
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 TICKET_WAIT_S = 8.0
+# How long after the incident opened the caller may wait for the first page's answer, so that
+# they are never promised a page that every route has already refused.
+PAGE_WAIT_S = 10.0
 MAX_TURNS = 20  # a greeting and at most three questions, with room for reprompts
 FILLERS = {4: "Still with you, one moment.", 8: "Almost there."}
 
@@ -36,17 +40,14 @@ def _url(path: str) -> str:
 
 
 def _call_or_400():
-    sid = request.form.get("CallSid", "").strip()
-    if not sid:
-        abort(400, "CallSid is required")
-    return sid
+    return fields.call_sid()
 
 
 @bp.post("/incoming")
 @twilio_signed
 def incoming():
     sid = _call_or_400()
-    call, book = incidents.start_call(_svc(), sid, request.form.get("From", ""), request.form.get("To", ""))
+    call, book = incidents.start_call(_svc(), sid, fields.number("From"), fields.number("To"))
     if book is None:
         return _xml(twiml.goodbye("Sorry, this support line is not set up yet. Please call your "
                                   "IT provider during business hours. Goodbye."))
@@ -63,10 +64,10 @@ def gather():
     svc = _svc()
     call = intake.get_call(svc, sid)
     if call is None:  # a gather for a call we never answered: start it now
-        call, _ = incidents.start_call(svc, sid, request.form.get("From", ""), request.form.get("To", ""))
+        call, _ = incidents.start_call(svc, sid, fields.number("From"), fields.number("To"))
     book = intake.runbook_for(svc, call)
     prompt = _prompt_before(svc, call, seq, book)
-    speech = " ".join(request.form.get("SpeechResult", "").split())
+    speech = fields.speech()
     if not speech and intake.get_turn(svc, call, seq) is None:
         if intake.count_reprompt(svc, call) <= 1:
             return _xml(twiml.gather("Sorry, I didn't catch that. Please tell me briefly what's wrong.",
@@ -74,7 +75,7 @@ def gather():
         svc.work.later("finish_call", call.id)
         return _xml(twiml.goodbye("I'm sorry, I still can't hear you. I've logged your call and "
                                   "a technician will follow up. Goodbye."))
-    confidence = request.form.get("Confidence", type=float)
+    confidence = fields.confidence()
     incidents.record_turn(svc, call, seq, speech, confidence, prompt)
     return _xml(twiml.hold(_url(f"/voice/next?turn={seq}"), say="Thanks. One moment.", pause=0))
 
@@ -110,16 +111,18 @@ def next_step():
     # Wait for the first ticket attempt only; once it has failed the caller hears our reference.
     if incident.ticket_status == "pending" and not incident.ticket_error and age < TICKET_WAIT_S:
         return _xml(twiml.hold(public_url(), say=_filler(age), pause=1))
+    promise = paging_promise(svc, incident.id)
+    if promise == PENDING and age < PAGE_WAIT_S:
+        return _xml(twiml.hold(public_url(), say=_filler(age), pause=1))
     number = incident.ticket_number or incident.reference
-    paged = bool(book and book.pages_for(incident.severity))
-    return _xml(twiml.goodbye(twiml.final_message(number, paged, incident.callback_number)))
+    return _xml(twiml.goodbye(twiml.final_message(number, promise, incident.callback_number)))
 
 
 @bp.post("/status")
 @twilio_signed
 def status():
     sid = _call_or_400()
-    incidents.end_call(_svc(), sid, request.form.get("CallStatus", ""))
+    incidents.end_call(_svc(), sid, fields.call_status())
     return _xml(twiml.empty_response())
 
 

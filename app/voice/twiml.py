@@ -9,8 +9,14 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from app.runbooks import Runbook
 
-BASE_HINTS = ("server, email, internet, outage, ransomware, password, VPN, printer, Wi-Fi, "
-              "Outlook, Teams, everyone, whole office")
+BASE_HINTS = ("server", "email", "internet", "outage", "ransomware", "password", "VPN", "printer",
+              "Wi-Fi", "Outlook", "Teams", "everyone", "whole office")
+# Twilio's limits: each hint at most 100 characters, the whole attribute at most 1,000.
+HINT_MAX, HINTS_MAX = 100, 1000
+# Twilio refuses speechTimeout="auto" once a speechModel is set (warning 13335): it wants whole
+# seconds. phone_call is tuned for phone audio; 2 s of silence ends a turn without cutting off a
+# stressed caller who pauses mid-sentence.
+SPEECH_MODEL, SPEECH_TIMEOUT = "phone_call", 2
 
 
 def greeting_text(book: Runbook | None) -> str:
@@ -24,16 +30,27 @@ def greeting_text(book: Runbook | None) -> str:
 
 
 def hints(book: Runbook | None) -> str:
-    extra = list(book.hints) if book else []
-    if book and not book.is_default:
-        extra.append(book.name)
-    return ", ".join([*extra, BASE_HINTS])[:1000]
+    """The built-in hints first, then the customer's name and the runbook's hints while they fit:
+    a long runbook list can only lose its own tail, never the built-ins."""
+    extra = [book.name] if book and not book.is_default else []
+    extra += [part for hint in (book.hints if book else ()) for part in hint.split(",")]
+    chosen, seen = list(BASE_HINTS), {h.lower() for h in BASE_HINTS}
+    length = len(", ".join(chosen))
+    for hint in (" ".join(h.split()) for h in extra):
+        if not hint or len(hint) > HINT_MAX or hint.lower() in seen:
+            continue
+        if length + 2 + len(hint) > HINTS_MAX:
+            break
+        chosen.append(hint)
+        seen.add(hint.lower())
+        length += 2 + len(hint)
+    return ", ".join(chosen)
 
 
 def gather(say: str, action: str, book: Runbook | None) -> str:
     response = VoiceResponse()
-    g = response.gather(input="speech", action=action, method="POST", speech_timeout="auto",
-                        speech_model="phone_call", hints=hints(book), language="en-US",
+    g = response.gather(input="speech", action=action, method="POST", speech_timeout=SPEECH_TIMEOUT,
+                        speech_model=SPEECH_MODEL, hints=hints(book), language="en-US",
                         action_on_empty_result=True)
     g.say(say)
     return str(response)
@@ -75,14 +92,19 @@ def spoken_phone(number: str) -> str:
     return ", ".join(" ".join(group) for group in groups)
 
 
-def final_message(number: str, paged: bool, callback: str) -> str:
+def final_message(number: str, promise: str, callback: str) -> str:
+    """promise: app.incidents.promise's word for what paging has done (morning, paging,
+    unreachable, pending). Only a page that can still happen is promised."""
     said = f"Your ticket number is {spoken_number(number)}. " if number else ""
-    if paged:
-        back = f" on {spoken_phone(callback)}" if callback else ""
-        return (f"Thank you. {said}The on-call technician is being paged and will call you "
-                f"back{back} shortly. Goodbye.")
-    return (f"Thank you. {said}I've logged this for the morning team, who will contact you "
-            "first thing. If it gets worse, call back. Goodbye.")
+    back = f" on {spoken_phone(callback)}" if callback else ""
+    if promise == "morning":
+        return (f"Thank you. {said}I've logged this for the morning team, who will contact you "
+                "first thing. If it gets worse, call back. Goodbye.")
+    if promise == "unreachable":
+        return (f"Thank you. Your problem is logged. {said}Someone will call you back{back} "
+                "as soon as possible. Goodbye.")
+    return (f"Thank you. {said}The on-call technician is being paged and will call you "
+            f"back{back} shortly. Goodbye.")
 
 
 def empty_response() -> str:

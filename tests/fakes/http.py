@@ -38,13 +38,14 @@ class FakeServer:
         self.handler = handler
         self.requests: list[Received] = []
         self.lock = threading.Lock()
+        self.clock = time.monotonic  # a test may give its own, to time requests on its clock
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 received = Received(self.command, self.path, CaseInsensitiveDict(self.headers),
-                                    self.rfile.read(length), time.monotonic())
+                                    self.rfile.read(length), fake.clock())
                 with fake.lock:
                     fake.requests.append(received)
                 reply = fake.handler(received)

@@ -21,6 +21,7 @@ class FakeSlack(FakeServer):
         self.script: list[Reply] = []
         self.emails: dict[str, str] = {}          # user id → email, for users.info
         self.oauth_answer: dict = {}
+        self.refreshed: list[str] = []            # refresh tokens spent on oauth.v2.access
         self.accepted: dict[str, list[tuple[float, dict]]] = {}  # target → [(time, payload)]
         self.rejected: list[str] = []
         self._rate = threading.Lock()
@@ -45,6 +46,8 @@ class FakeSlack(FakeServer):
         if method == "users.info":
             user = payload.get("user", "")
             return Reply(200, {"ok": True, "user": {"id": user, "profile": {"email": self.emails.get(user, "")}}})
+        if method == "oauth.v2.access" and payload.get("grant_type") == "refresh_token":
+            return self._refresh(payload.get("refresh_token", ""))
         if method == "oauth.v2.access":
             return Reply(200, self.oauth_answer)
         if method == "chat.postMessage" and payload.get("thread_ts"):
@@ -52,7 +55,7 @@ class FakeSlack(FakeServer):
             return Reply(200, {"ok": True, "channel": payload.get("channel"), "ts": f"{time.time():.6f}"})
         target = payload.get("channel", "") if method else request.path
         with self._rate:
-            now = time.monotonic()
+            now = self.clock()
             sent = self.accepted.setdefault(target, [])
             if sent and now - sent[-1][0] < LIMIT_S:
                 self.rejected.append(target)
@@ -62,6 +65,22 @@ class FakeSlack(FakeServer):
             return Reply(200, {"ok": True, "channel": target or "C0TEST",
                                "ts": f"{time.time():.6f}", "message": {}})
         return Reply(200, "ok")
+
+    def _refresh(self, token: str) -> Reply:
+        """Token rotation, as Slack answers it: a new 12-hour bot token and a new refresh token;
+        a refresh token works once."""
+        issued = {self.oauth_answer.get("refresh_token")} | {f"xoxe-1-refresh-{n}" for n in
+                                                            range(1, len(self.refreshed) + 1)}
+        if token not in issued or token in self.refreshed:
+            return Reply(200, {"ok": False, "error": "invalid_refresh_token"})
+        self.refreshed.append(token)
+        n = len(self.refreshed)
+        return Reply(200, {"ok": True, "token_type": "bot", "access_token": f"xoxe.xoxb-rotated-{n}",
+                           "refresh_token": f"xoxe-1-refresh-{n}", "expires_in": 43200,
+                           "scope": self.oauth_answer.get("scope", ""),
+                           "bot_user_id": self.oauth_answer.get("bot_user_id"),
+                           "app_id": self.oauth_answer.get("app_id"), "team": self.oauth_answer.get("team"),
+                           "enterprise": None, "is_enterprise_install": False})
 
     @staticmethod
     def _payload(request) -> dict:

@@ -1,4 +1,5 @@
-"""X-Twilio-Signature checks with twilio's RequestValidator, against the URL Twilio called."""
+"""X-Twilio-Signature checks with twilio's RequestValidator, against the URL Twilio called: one
+check for every Twilio webhook (the voice line, SMS delivery reports)."""
 from __future__ import annotations
 
 import functools

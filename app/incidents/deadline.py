@@ -1,0 +1,113 @@
+"""A P1 nobody has been paged for in time: page its fallback route, or else the MSP alert, while
+the first route keeps retrying.
+
+The deadline (NIGHTDESK_P1_DELIVERY_DEADLINE_S, 60 s by default) runs from the incident's
+opening. A check is scheduled when a P1's page first fails; the sweep runs one for any P1 still
+undelivered past its deadline that has not been checked (a page stuck waiting, a lost job).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import exists, select
+
+from app.models import Event, Incident, Page
+
+from .rows import add_page, runbook_of
+from .services import Services
+from .targets import resolve
+
+log = logging.getLogger(__name__)
+MARK = "delivery_deadline"  # the event that says the deadline was handled
+
+
+def schedule_check(svc: Services, incident: Incident) -> None:
+    if incident.severity != "P1" or incident.is_test:
+        return
+    due = incident.created_at + timedelta(seconds=svc.config.p1_delivery_deadline)
+    svc.work.later(MARK, incident.id, delay=max(0.0, (due - svc.clock()).total_seconds()))
+
+
+def overdue(svc: Services, s) -> list[int]:
+    """P1 incidents past their deadline with no route delivered and no check made yet (the last
+    day's only: an older one has long been seen by a person or by the terminal alert)."""
+    now = svc.clock()
+    due = now - timedelta(seconds=svc.config.p1_delivery_deadline)
+    delivered = exists().where(Page.incident_id == Incident.id, Page.kind != "ticket",
+                               Page.status == "sent")
+    checked = exists().where(Event.incident_id == Incident.id, Event.kind == MARK)
+    return list(s.scalars(select(Incident.id).where(
+        Incident.severity == "P1", Incident.status == "open", Incident.is_test.is_(False),
+        Incident.pages_planned.is_(True), Incident.created_at <= due,
+        Incident.created_at > now - timedelta(days=1), ~delivered, ~checked)))
+
+
+def check_delivery(svc: Services, incident_id: int) -> None:
+    now = svc.clock()
+    with svc.db.session() as s:
+        incident = s.get(Incident, incident_id)
+        if incident is None or incident.severity != "P1" or incident.is_test or \
+                incident.status != "open":
+            return
+        deadline = svc.config.p1_delivery_deadline
+        due = incident.created_at + timedelta(seconds=deadline)
+        if now < due:  # woken early: sleep on
+            svc.work.later(MARK, incident_id, delay=(due - now).total_seconds())
+            return
+        routes = list(s.scalars(select(Page).where(Page.incident_id == incident.id,
+                                                   Page.kind != "ticket").order_by(Page.id)))
+        marks = list(s.scalars(select(Event).where(Event.incident_id == incident.id,
+                                                   Event.kind == MARK)))
+        if any(p.status == "sent" for p in routes) or any(m.detail.get("paged") != "fallback"
+                                                           for m in marks):
+            return
+        paged = _fallbacks(svc, s, incident, routes) if not marks else ""
+        if paged:  # the fallback gets half the deadline again before the MSP is alerted
+            svc.work.later(MARK, incident_id, delay=deadline / 2)
+        else:
+            paged = _msp_alert(svc, s, incident, routes)
+        waited = int((now - incident.created_at).total_seconds())
+        s.add(Event(incident_id=incident.id, kind=MARK, detail={"paged": paged, "after_s": waited}))
+        if paged:
+            log.warning("P1 %s undelivered after %d s: paging %s while retries continue",
+                        incident.reference, waited, paged)
+        else:
+            log.critical("P1 %s undelivered after %d s and no fallback or MSP alert is left",
+                         incident.reference, waited)
+        s.commit()
+        ids = list(s.scalars(select(Page.id).where(Page.incident_id == incident.id,
+                                                   Page.status == "queued", Page.due_at <= now)))
+    for page_id in ids:
+        svc.work.later("deliver_page", page_id)
+
+
+def _fallbacks(svc: Services, s, incident: Incident, routes: list[Page]) -> str:
+    book = runbook_of(svc, incident)
+    added = ""
+    for page in routes:
+        rule = book.rule(page.rule_index) if book and page.kind == "page" else None
+        if rule is None or rule.fallback is None or any(
+                p.kind == "fallback" and p.rule_index == page.rule_index and p.step == page.step
+                for p in routes):
+            continue
+        add_page(s, incident, page.rule_index, rule.fallback.method,
+                 resolve(svc, book, incident, rule.fallback), "fallback", svc.clock(), step=page.step)
+        added = "fallback"
+    return added
+
+
+def _msp_alert(svc: Services, s, incident: Incident, routes: list[Page]) -> str:
+    """NIGHTDESK_SLACK_WEBHOOK, else NIGHTDESK_ALERT_EMAIL: the first not already a route."""
+    first = routes[0] if routes else None
+    for method, configured in (("slack", svc.config.slack_webhook), ("email", svc.config.alert_email)):
+        if not configured or any(p.method == method and p.target == "" for p in routes):
+            continue
+        rule_index = first.rule_index if first else -1 if incident.rule_index is None \
+            else incident.rule_index
+        add_page(s, incident, rule_index, method, "", f"default:{method}", svc.clock(),
+                 step=first.step if first else 0)
+        s.add(Event(incident_id=incident.id, kind="default_alerted", detail={
+            "method": method, "why": "P1 not delivered within the deadline"}))
+        return f"default:{method}"
+    return ""

@@ -1,0 +1,1 @@
+"""Twilio's SMS webhooks: delivery reports for SMS pages (POST /sms/status)."""

@@ -1,0 +1,1 @@
+"""What the entry points that take vendor webhooks share (signature checks)."""

@@ -1,0 +1,138 @@
+"""Helpers for the fault tests: real `python -m app.worker` processes, a redis-server of the
+test's own on a free port, and a loopback Slack webhook that answers slowly."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from app.config import PROJECT_ROOT
+
+from .fakes.http import FakeServer, Reply
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, timeout: float, every: float = 0.1):
+    """check()'s first truthy answer, or None once `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found or time.monotonic() >= deadline:
+            return found
+        time.sleep(every)
+
+
+class SlowSlack(FakeServer):
+    """Slack incoming webhooks that take `delay` seconds to answer ok (or `status`)."""
+
+    def __init__(self, delay: float = 3.0, status: int = 200):
+        self.delay, self.status = delay, status
+        super().__init__(lambda request: Reply(self.status, "ok" if self.status == 200 else "error",
+                                               delay=self.delay))
+
+    def posts(self, path: str) -> list[float]:
+        """When each message to this webhook arrived (time.monotonic)."""
+        with self.lock:
+            return [r.at for r in self.requests if r.path == path]
+
+
+def write_runbook(directory: Path, name: str, number: str, page: str) -> None:
+    (directory / f"{name}.yaml").write_text(f"""name: {name.title()}
+match:
+  numbers: ["{number}"]
+escalation_rules:
+  - trigger: "anything urgent"
+    page: "{page}"
+    method: slack
+""")
+
+
+def worker_env(config, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NIGHTDESK_", "SLACK_", "TWILIO_"))}
+    env.update({
+        "NIGHTDESK_INSTANCE_PATH": str(config.instance_path),
+        "DATABASE_URL": config.database_url, "QUEUE_URL": config.queue_url,
+        "NIGHTDESK_RUNBOOKS_DIR": str(config.runbooks_dir),
+        "NIGHTDESK_SLACK_WEBHOOK_HOSTS": "127.0.0.1", "PYTHONUNBUFFERED": "1",
+    })
+    env.update(extra)
+    return env
+
+
+class WorkerProcess:
+    """`python -m app.worker` as the Procfile runs it, its output in a log file."""
+
+    def __init__(self, env: dict, log: Path):
+        self.log = log
+        self.out = open(log, "ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=PROJECT_ROOT,
+                                        env=env, stdout=self.out, stderr=subprocess.STDOUT)
+        started = wait_until(lambda: b"Huey consumer started" in log.read_bytes()
+                             or self.process.poll() is not None, timeout=30)
+        assert started and self.process.poll() is None, self.output()
+
+    def output(self, tail: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-tail:]
+
+    def signal(self, signum) -> None:
+        self.process.send_signal(signum)
+
+    def wait(self, timeout: float) -> int | None:
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+        self.out.close()
+
+
+class RedisServer:
+    """A redis-server of the test's own (never the shared one): no persistence, a fixed port so
+    that it can be killed and started again where the clients expect it."""
+
+    def __init__(self, workdir: Path, port: int | None = None):
+        self.binary = shutil.which("redis-server")
+        self.workdir, self.port = workdir, port or free_port()
+        self.process = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+
+        def answers():
+            try:
+                return client.ping()
+            except redis.exceptions.ConnectionError:
+                return False
+        assert wait_until(answers, timeout=10), "redis-server did not start"
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def close(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.kill()
