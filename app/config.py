@@ -19,6 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SLACK_CHANNEL = re.compile(r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+# Worker threads per lane by default: LLM calls, tickets, pages (every channel), the rest.
+WORKER_THREADS = {"triage": 4, "tickets": 2, "pages": 4, "other": 2}
 
 
 class ConfigError(ValueError):
@@ -56,6 +58,8 @@ class Config:
     connectwise_client_id: str = ""
     connectwise_ui_url: str = ""       # where technicians open tickets (default: from the API host)
     connectwise_timeout: float = 5.0
+    # A retry has no caller waiting on it: a slow ConnectWise gets this long to answer.
+    connectwise_retry_timeout: float = 30.0
 
     slack_webhook: str = ""
     slack_webhook_hosts: tuple[str, ...] = ("hooks.slack.com",)
@@ -89,6 +93,9 @@ class Config:
     # Request bodies larger than this are refused with 413 before they are read: Twilio's
     # webhooks and Slack's payloads are a few KiB (NIGHTDESK_MAX_REQUEST_BYTES).
     max_request_bytes: int = 64 * 1024
+    # Worker threads per lane (app.lanes), so that one slow vendor never starves the other kinds
+    # of work: NIGHTDESK_TRIAGE_THREADS, _TICKET_, _PAGE_, _OTHER_THREADS.
+    worker_threads: dict = field(default_factory=lambda: dict(WORKER_THREADS))
 
     extra: dict = field(default_factory=dict)
 
@@ -167,6 +174,9 @@ class Config:
             timezone=r.timezone("NIGHTDESK_TIMEZONE"),
             max_request_bytes=r.size("NIGHTDESK_MAX_REQUEST_BYTES", 64 * 1024, 4096, 16 * 1024 * 1024),
             p1_delivery_deadline=r.seconds("NIGHTDESK_P1_DELIVERY_DEADLINE_S", 60.0, 5, 3600),
+            worker_threads={lane: r.count(f"NIGHTDESK_{variable}_THREADS", count, 1, 64)
+                            for (lane, count), variable in zip(WORKER_THREADS.items(),
+                                                               ("TRIAGE", "TICKET", "PAGE", "OTHER"))},
         )
         webhook = r.url("NIGHTDESK_SLACK_WEBHOOK")
         if webhook and urlsplit(webhook).hostname not in cfg.slack_webhook_hosts:
@@ -245,6 +255,14 @@ class _Reader:
             return default
         if not raw.isdigit() or not 1 <= int(raw) <= 366:
             raise ConfigError(f"{name}: expected a whole number of days 1-366, got {raw!r}")
+        return int(raw)
+
+    def count(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.text(name)
+        if not raw:
+            return default
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise ConfigError(f"{name}: expected a whole number {low}-{high}, got {raw!r}")
         return int(raw)
 
     def size(self, name: str, default: int, low: int, high: int) -> int:

@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
+from huey.consumer import Consumer, Scheduler
 from huey.storage import RedisStorage
 from redis.exceptions import ConnectionError as RedisDown, TimeoutError as RedisSlow
 
 from app import incidents
 from app.incidents.deadline import check_delivery
+from app.lanes import laned
 
 log = logging.getLogger(__name__)
 # The consumer settings `make run` and the Procfile use: polling the SQLite queue every 50-100 ms
@@ -32,21 +34,29 @@ log = logging.getLogger(__name__)
 # (a send's own timeout is 10 s); SIGINT stops at once. A send cut off anyway is re-sent once its
 # lease runs out (app/incidents/lease.py).
 SHUTDOWN_S = 18
+# Threads per lane (app.lanes) are Config.worker_threads; "workers" is what a consumer in one
+# process's threads (running_consumer) starts, every thread taking from every lane.
 CONSUMER_OPTIONS = {"workers": 4, "worker_type": "thread", "initial_delay": 0.05,
                     "backoff": 1.0, "max_delay": 0.1, "scheduler_interval": 1,
                     "graceful_signal": "TERM", "shutdown_timeout": SHUTDOWN_S}
+# Pages wait for their target's send slot on the schedule, not in a sleeping thread: huey's
+# one-second scheduler tick would add up to a second to each of those waits.
+SCHEDULER_TICK_S = 0.05
 # What a queue that cannot take a job raises: Redis down or slow, the SQLite file locked or full.
 QUEUE_ERRORS = (RedisDown, RedisSlow, sqlite3.Error)
 
 
 def make_huey(queue_url: str, name: str = "nightdesk") -> Huey:
     if queue_url.startswith(("redis://", "rediss://")):
-        huey = _WatchedRedisHuey(name, url=queue_url, results=False, blocking=True, read_timeout=1)
-        huey.storage.watch = QueueWatch(_without_password(queue_url))
+        huey = laned(_WatchedRedisHuey)(name, url=queue_url, results=False, blocking=True,
+                                        read_timeout=1)
+        watch = QueueWatch(_without_password(queue_url))
+        for storage in huey.lanes.values():
+            storage.watch = watch
         return huey
     path = Path(queue_url[len("sqlite:///"):])
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=str(path), results=False)
+    return laned(SqliteHuey)(name, filename=str(path), results=False)
 
 
 class QueueWatch:
@@ -104,6 +114,18 @@ class _WatchedRedisStorage(RedisStorage):
             return None
         self.watch.ok()
         return data
+
+    def dequeue_any(self, keys: list[str]):
+        """The first job in any of these queues, in their order (one BRPOP: how a consumer that
+        serves every lane blocks on all of them)."""
+        try:
+            found = self.conn.brpop(keys, timeout=self.read_timeout)
+        except (RedisDown, RedisSlow) as exc:
+            self.watch.failed(exc)
+            time.sleep(1.0)
+            return None
+        self.watch.ok()
+        return found[1] if found else None
 
     def read_schedule(self, ts):
         try:
@@ -175,6 +197,7 @@ def register(huey: Huey, services: Callable[[], incidents.Services]) -> HueyWork
     job("triage_turn", incidents.triage_turn)
     job("finish_call", incidents.finish_call)
     job("file_ticket", incidents.file_ticket)
+    job("plan_pages", incidents.plan_pages)
     job("deliver_page", incidents.deliver_page)
     job("delivery_report", incidents.delivery_report)
     job("escalate", incidents.escalate)
@@ -200,6 +223,18 @@ def register(huey: Huey, services: Callable[[], incidents.Services]) -> HueyWork
     return work
 
 
+class PromptScheduler(Scheduler):
+    """Huey's scheduler, looking for due jobs every SCHEDULER_TICK_S instead of every second."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interval = SCHEDULER_TICK_S
+
+
+class _PromptConsumer(Consumer):
+    scheduler_class = PromptScheduler
+
+
 @contextmanager
 def running_consumer(huey: Huey, periodic: bool = False, **options):
     """A consumer in this process's threads (simulate-call, end-to-end tests, benchmarks).
@@ -207,7 +242,7 @@ def running_consumer(huey: Huey, periodic: bool = False, **options):
     Huey's consumer installs signal handlers when it starts; they are put back when it stops so
     the caller's Ctrl-C keeps working."""
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    consumer = huey.create_consumer(**{**CONSUMER_OPTIONS, "periodic": periodic, **options})
+    consumer = _PromptConsumer(huey, **{**CONSUMER_OPTIONS, "periodic": periodic, **options})
     consumer.start()
     try:
         yield consumer

@@ -169,7 +169,8 @@ class Database:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = create_engine(url, pool_pre_ping=True)
+        # Room for every worker thread (app.lanes) and the lease heartbeat of each send at once.
+        self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

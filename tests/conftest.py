@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -98,6 +98,14 @@ def make_app(config, clock):
     def build(config_changes: dict | None = None, **services):
         cfg = config.replace(**(config_changes or {}))
         services.setdefault("clock", clock)
+        if isinstance(services["clock"], Clock) and "limiter" not in services:
+            # Send slots on the test's clock too: a page held for its slot runs when the test
+            # moves the clock past it, never after a wait in real time.
+            from app.ratelimit import SqliteRateLimiter
+            fake = services["clock"]
+            services["limiter"] = SqliteRateLimiter(
+                config.instance_path.parent / f"rate-{len(apps)}.db",
+                clock=lambda: fake().replace(tzinfo=timezone.utc).timestamp())
         if QUEUE_URL and "huey" not in services:
             from app.jobs import make_huey
             services["huey"] = make_huey(QUEUE_URL, name=f"nightdesk-test-{uuid.uuid4().hex[:8]}")

@@ -85,6 +85,8 @@ def globex_app(make_app, runbooks_dir, slack, **changes):
 
 def open_incident(app, summary="Server down for everyone") -> int:
     svc = app.extensions["nightdesk"]
+    if hasattr(svc.clock, "advance"):
+        svc.clock.advance(1.1)  # the channel's next send slot (one message a second)
     call, _ = incidents.start_call(svc, f"CA{time.time_ns()}", "+15555550142", "+15555550303")
     inc = incidents.open_incident(svc, call.id, Decision(
         action="final", severity="P1", summary=summary, rule=0, path="fallback", reason="test"))

@@ -13,7 +13,7 @@ from app.models import Event, Incident, Page
 from app.paging import Delivery, PageMessage
 from app.paging.redact import redact
 
-from . import deadline, lease
+from . import deadline, in_flight, lease
 from .links import incident_link
 from .rows import add_page, runbook_of
 from .services import Services
@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 # keeps retrying until MAX_ATTEMPTS).
 FALLBACK_AFTER = 3
 MAX_ATTEMPTS = 10
-# A worker sleeps this long at most for a target's next send slot; a longer wait puts the page
-# back on the queue so the worker can serve other targets.
-MAX_SLOT_WAIT = 2.0
+# A first page waits at most this long after the incident opened for its ticket number: a
+# healthy ticket system answers by then and the page carries the number; a slow one is not waited
+# for, and the number follows in its own message once the ticket exists.
+TICKET_GRACE_S = 2.0
 
 
 def message_for(incident: Incident, kind: str, book, rule_trigger: str = "", link: str = "",
@@ -61,6 +62,11 @@ def live_message(svc: Services, incident: Incident, book=None) -> PageMessage:
 def deliver_page(svc: Services, page_id: int) -> None:
     now = svc.clock()
     with svc.db.session() as s:
+        grace = _ticket_grace(svc, s.get(Page, page_id), now)
+    if grace:
+        svc.work.later("deliver_page", page_id, delay=grace)
+        return
+    with svc.db.session() as s:
         claimed = s.execute(update(Page).where(
             Page.id == page_id, Page.status == "queued", Page.due_at <= now,
         ).values(status="sending", claimed_at=now, attempts=Page.attempts + 1))
@@ -90,22 +96,35 @@ def deliver_page(svc: Services, page_id: int) -> None:
         svc.work.later("deliver_page", other)
 
 
+def _ticket_grace(svc: Services, page: Page | None, now) -> float:
+    """Seconds this first page may still wait for the ticket's first attempt (0: send now)."""
+    if page is None or page.kind != "page" or page.step != 0 or page.status != "queued":
+        return 0.0
+    incident = page.incident
+    if incident.ticket_status != "pending" or incident.ticket_error or incident.is_test:
+        return 0.0
+    return max(0.0, TICKET_GRACE_S - (now - incident.created_at).total_seconds())
+
+
 def _send(svc: Services, s, page: Page) -> bool:
-    """Wait for the target's slot, send, record; False if the page went back in line instead."""
+    """Take the target's send slot, send, record; False if the page went back in line instead."""
     limit = svc.channels.rate_key(page.method, page.target)
-    wait = _take_slot(svc, limit) if limit else 0.0
-    if wait:
-        # Not an attempt: the target is busy with other pages. Back in line for its next slot.
-        page.status, page.attempts = "queued", page.attempts - 1
-        page.due_at = svc.clock() + timedelta(seconds=wait)
-        s.commit()
-        svc.work.later("deliver_page", page.id, delay=wait)
-        return False
     book = runbook_of(svc, page.incident)
-    message = live_message(svc, page.incident, book)
-    message = dataclasses.replace(message, page_id=page.id,
+    message = live_message(svc, page.incident, book)  # ready before the slot: sent the moment
+    message = dataclasses.replace(message, page_id=page.id,  # it is ours
                                   kind="ticket" if page.kind == "ticket" else message.kind)
-    result = svc.channels.send(page.method, page.target, message)
+    with in_flight.turn(limit[0] if limit else None) as mine:
+        wait = (svc.limiter.acquire(*limit) if mine else limit[1]) if limit else 0.0
+        if wait > 0:
+            # Not an attempt: the target is busy with other pages (or this process is still
+            # waiting on its last send there). The page is scheduled for the target's next slot
+            # instead of sleeping in a worker thread, which then serves other work.
+            page.status, page.attempts = "queued", page.attempts - 1
+            page.due_at = svc.clock() + timedelta(seconds=wait)
+            s.commit()
+            svc.work.later("deliver_page", page.id, delay=wait)
+            return False
+        result = svc.channels.send(page.method, page.target, message)
     if limit and result.retry_after:
         svc.limiter.hold(limit[0], result.retry_after)
     _record(svc, s, page, book, message, result)
@@ -113,8 +132,8 @@ def _send(svc: Services, s, page: Page) -> bool:
     return True
 
 
-def _take_slot(svc: Services, limit: tuple[str, float], max_wait: float = MAX_SLOT_WAIT) -> float:
-    """0 once this worker holds the target's send slot; else how long until the next one."""
+def _take_slot(svc: Services, limit: tuple[str, float], max_wait: float) -> float:
+    """0 once this caller holds the target's send slot; else how long until the next one."""
     key, interval = limit
     sleep = getattr(svc.clock, "sleep", time.sleep)  # a test's clock moves on instead
     waited = 0.0
@@ -151,7 +170,9 @@ def _record(svc: Services, s, page: Page, book, message: PageMessage, result: De
         page.receipt = {**result.receipt, "ticket": message.ticket_number}
         s.add(Event(incident_id=incident.id, kind="paged", detail={
             "page": page.id, "method": page.method, "kind": page.kind, "attempts": page.attempts}))
-        # Another worker may have created the ticket while this page was in flight.
+        # Another worker may have created the ticket while this page was in flight. Recorded
+        # first, read after: the ticket's side does the reverse, so one of them sees the other.
+        s.commit()
         number = s.scalar(select(Incident.ticket_number).where(Incident.id == incident.id))
         late = page.kind != "ticket" and not message.ticket_number and number
         if result.receipt.get("via") == "bot":

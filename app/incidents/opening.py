@@ -1,4 +1,5 @@
-"""An incident from a decision: the ticket, then the pages; a ticket outage never holds a page back."""
+"""An incident from a decision: its pages are planned at once and its ticket filed beside them, so
+a slow or down ticket system never holds a page back; the ticket number follows the page."""
 from __future__ import annotations
 
 import logging
@@ -52,11 +53,13 @@ def open_incident(svc: Services, call_id: int, decision: Decision) -> Incident:
                     detail={"severity": incident.severity, "path": decision.path,
                             "reason": decision.reason}))
     svc.work.later("file_ticket", incident.id)
+    plan_pages(svc, incident.id)  # from the decision: no page waits for the ticket system
     return incident
 
 
 def file_ticket(svc: Services, incident_id: int) -> None:
-    """One attempt at the ticket, then the pages go out whatever happened."""
+    """One attempt at the ticket. The pages were planned when the incident opened; planning them
+    here again (a no-op then) covers an opening cut short before it got that far."""
     with svc.db.session() as s:
         incident = s.get(Incident, incident_id)
         if incident is None:
@@ -90,6 +93,7 @@ def _claim_ticket(svc: Services, s, incident: Incident) -> bool:
 
 def _attempt_ticket(svc, s, incident: Incident, book: Runbook, retrying: bool) -> None:
     request = ticket_request(incident, book)
+    s.commit()  # no transaction held open while the ticket system takes its time
     try:
         ticket = svc.tickets.create(request, retrying=retrying)
     except TicketError as exc:
@@ -110,7 +114,12 @@ def _attempt_ticket(svc, s, incident: Incident, book: Runbook, retrying: bool) -
     incident.ticket_due_at = None
     s.add(Event(incident_id=incident.id, kind="ticket_created",
                 detail={"number": ticket.number, "system": svc.tickets.name}))
-    if incident.slack_ts:  # bot mode: the live message shows the number, the thread says so
+    # The number first, the pages after: a page being sent meanwhile records itself, then reads
+    # the number (dispatch._record), so one side or both see the other and no follow-up is lost
+    # (add_page keeps it to one).
+    s.commit()
+    if s.scalar(select(Incident.slack_ts).where(Incident.id == incident.id)):
+        # bot mode: the live message shows the number, the thread says so
         svc.work.later("incident_changed", incident.id, "ticket", "", ticket.number)
     late = s.scalars(select(Page).where(Page.incident_id == incident.id, Page.kind != "ticket",
                                         Page.status == "sent")).all()

@@ -58,8 +58,10 @@ def sweep(svc: Services, grace: float | None = None) -> dict:
         svc.work.later("triage_turn", turn_id)
     for call_id in calls:
         svc.work.later("finish_call", call_id)
-    for incident_id in sorted(set(tickets) | set(unpaged)):
+    for incident_id in tickets:
         svc.work.later("file_ticket", incident_id)
+    for incident_id in unpaged:
+        svc.work.later("plan_pages", incident_id)
     for page_id in pages:
         svc.work.later("deliver_page", page_id)
     for incident_id in wakes:
