@@ -53,7 +53,8 @@ def tickets(config: Config):
     return ConnectWiseTickets(config.connectwise_base_url, config.connectwise_company,
                               config.connectwise_public_key, config.connectwise_private_key,
                               config.connectwise_client_id, timeout=config.connectwise_timeout,
-                              ui_url=config.connectwise_ui_url)
+                              ui_url=config.connectwise_ui_url,
+                              retry_timeout=config.connectwise_retry_timeout)
 
 
 def triage(config: Config, db: Database) -> TriageAgent:

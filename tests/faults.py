@@ -136,3 +136,81 @@ class RedisServer:
     def close(self) -> None:
         if self.process and self.process.poll() is None:
             self.kill()
+
+
+class WebProcess:
+    """The web server as the Procfile runs it (gunicorn wsgi:app), on a free loopback port; it is
+    its own PUBLIC_BASE_URL, so Twilio signatures are computed on the address the test posts to."""
+
+    def __init__(self, env: dict, log: Path, threads: int = 8):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.out = open(log, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
+             "--threads", str(threads), "--timeout", "30", "wsgi:app"],
+            cwd=PROJECT_ROOT, env={**env, "PUBLIC_BASE_URL": self.base}, stdout=self.out,
+            stderr=subprocess.STDOUT)
+        import requests
+
+        def up():
+            if self.process.poll() is not None:
+                return True
+            try:
+                return requests.get(self.base + "/healthz", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+        assert wait_until(up, timeout=30) and self.process.poll() is None, self.output()
+
+    def output(self, tail: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-tail:]
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.out.close()
+
+
+class PhoneCall:
+    """One caller, as Twilio drives the voice webhooks of a real web server: signed posts, and
+    each <Redirect> followed after the <Pause> the TwiML asks for."""
+
+    def __init__(self, web: WebProcess, token: str, to: str, sid: str, from_: str = "+15555550142"):
+        import requests
+        self.http, self.web, self.token = requests.Session(), web, token
+        self.params = {"CallSid": sid, "AccountSid": "AC" + "1" * 32, "From": from_, "To": to,
+                       "CallStatus": "in-progress", "Direction": "inbound",
+                       "ApiVersion": "2010-04-01", "Caller": from_, "Called": to}
+
+    def post(self, path: str, **extra) -> str:
+        from twilio.request_validator import RequestValidator
+        url = self.web.base + path
+        params = {**self.params, **extra}
+        signature = RequestValidator(self.token).compute_signature(url, params)
+        response = self.http.post(url, data=params, headers={"X-Twilio-Signature": signature},
+                                  timeout=15)
+        assert response.status_code == 200, (response.status_code, response.text)
+        return response.text
+
+    def says(self, speech: str) -> tuple[str, float, float]:
+        """The caller speaks turn 1 and holds as Twilio would: (the TwiML that moves on, seconds
+        from the caller's last words to it, when the words ended on time.monotonic())."""
+        import xml.etree.ElementTree as ET
+        self.post("/voice/incoming")
+        spoke = time.monotonic()
+        body = self.post("/voice/gather?turn=1", SpeechResult=speech)
+        for _ in range(40):
+            root = ET.fromstring(body)
+            redirect = root.find("Redirect")
+            if redirect is None:
+                return body, time.monotonic() - spoke, spoke
+            pause = root.find("Pause")
+            time.sleep(float(pause.get("length", 1)) if pause is not None else 0)
+            body = self.post(redirect.text[len(self.web.base):])
+        raise AssertionError(f"still on hold after 40 redirects: {body}")

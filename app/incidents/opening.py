@@ -20,8 +20,8 @@ from .targets import resolve
 from .work import backoff
 
 log = logging.getLogger(__name__)
-# A claimed ticket attempt is not taken again before this (the request's own timeout is shorter).
-TICKET_LEASE_S = 60
+# A claimed ticket attempt is not taken again before this (a retry's lookup and post, 30 s each, fit).
+TICKET_LEASE_S = 90
 
 
 def open_incident(svc: Services, call_id: int, decision: Decision) -> Incident:

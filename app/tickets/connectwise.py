@@ -19,14 +19,17 @@ class ConnectWiseTickets:
 
     def __init__(self, base_url: str, company: str, public_key: str, private_key: str,
                  client_id: str, timeout: float = 5.0, session: requests.Session | None = None,
-                 ui_url: str = ""):
+                 ui_url: str = "", retry_timeout: float = 30.0):
         self.base_url = base_url.rstrip("/")
         self.ui_url = ui_address(self.base_url, ui_url)
         self.company = company
         token = base64.b64encode(f"{company}+{public_key}:{private_key}".encode()).decode()
         self.headers = {"Authorization": f"Basic {token}", "clientId": client_id,
                         "Content-Type": "application/json", "Accept": "application/json"}
+        # The first attempt answers within the caller's hold (they hear the number or our
+        # reference); a retry has nobody waiting on it, so a slow ConnectWise gets longer.
         self.timeout = (min(3.0, timeout), timeout)
+        self.retry_timeout = (min(3.0, timeout), max(timeout, retry_timeout))
         self.session = session or requests.Session()
 
     def body(self, request: TicketRequest) -> dict:
@@ -46,11 +49,12 @@ class ConnectWiseTickets:
         return body
 
     def create(self, request: TicketRequest, retrying: bool = False) -> Ticket:
+        timeout = self.retry_timeout if retrying else self.timeout
         if retrying:
-            existing = self.find(request.reference)
+            existing = self.find(request.reference, timeout)
             if existing:
                 return existing
-        response = self._call("POST", "/service/tickets", json=self.body(request))
+        response = self._call("POST", "/service/tickets", json=self.body(request), timeout=timeout)
         data = response.json()
         return Ticket(number=str(data["id"]), id=str(data["id"]))
 
@@ -76,18 +80,19 @@ class ConnectWiseTickets:
         query = urlencode({"service_recid": number, "companyName": self.company})
         return f"{self.ui_url}/services/system_io/Service/fv_sr100_request.rails?{query}"
 
-    def find(self, reference: str) -> Ticket | None:
+    def find(self, reference: str, timeout=None) -> Ticket | None:
         response = self._call("GET", "/service/tickets", params={
-            "conditions": f'externalXRef="{reference}"', "fields": "id", "pageSize": 1})
+            "conditions": f'externalXRef="{reference}"', "fields": "id", "pageSize": 1},
+            timeout=timeout)
         rows = response.json()
         if isinstance(rows, list) and rows:
             return Ticket(number=str(rows[0]["id"]), id=str(rows[0]["id"]))
         return None
 
-    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+    def _call(self, method: str, path: str, timeout=None, **kwargs) -> requests.Response:
         try:
             response = self.session.request(method, self.base_url + path, headers=self.headers,
-                                            timeout=self.timeout, **kwargs)
+                                            timeout=timeout or self.timeout, **kwargs)
         except requests.RequestException as exc:
             raise TicketError(f"ConnectWise unreachable ({type(exc).__name__})") from None
         if response.status_code == 429 or response.status_code >= 500:

@@ -14,7 +14,7 @@ from requests.structures import CaseInsensitiveDict
 @dataclass
 class Reply:
     status: int = 200
-    body: str | bytes | dict = ""
+    body: str | bytes | dict | list = ""
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
 
@@ -53,7 +53,7 @@ class FakeServer:
                     time.sleep(reply.delay)
                 body = reply.body
                 content_type = "text/plain"
-                if isinstance(body, dict):
+                if isinstance(body, (dict, list)):
                     body, content_type = json.dumps(body), "application/json"
                 data = body.encode() if isinstance(body, str) else body
                 try:
