@@ -19,10 +19,13 @@ JOB_LANES = {
     "file_ticket": "tickets",                                   # ConnectWise
     "plan_pages": "pages", "deliver_page": "pages", "delivery_deadline": "pages",
     "escalate": "pages", "wake": "pages", "delivery_report": "pages",   # the channels
+    "sweep": "sweep",   # the safety net: never behind a vendor call
 }
 # Drain order when one thread runs every lane (tests, simulate-call): a call's triage, then its
 # ticket, then its pages, so a page run this way carries the ticket number when it exists.
-LANES = ("triage", "tickets", "pages", "other")
+LANES = ("triage", "tickets", "pages", "other", "sweep")
+# The sweep is database work only: one thread per worker process, not a setting.
+SWEEP_THREADS = 1
 
 
 class LanedQueue:

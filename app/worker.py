@@ -19,6 +19,7 @@ from huey.consumer import Consumer, Worker
 
 from app import create_app_or_exit, incidents
 from app.jobs import CONSUMER_OPTIONS, QUEUE_ERRORS, HueyWork, PromptScheduler
+from app.lanes import SWEEP_THREADS
 
 log = logging.getLogger(__name__)
 # How often a worker process sweeps the database for work the queue lost (and for expired leases
@@ -93,6 +94,7 @@ class NightDeskConsumer(Consumer):
 
     def __init__(self, huey: Huey, work: HueyWork, threads: dict[str, int], **options):
         self.work = work
+        threads = {**threads, "sweep": SWEEP_THREADS}
         self.plan = [lane for lane, count in threads.items() for _ in range(count)]
         self.made = 0
         options["workers"] = len(self.plan)

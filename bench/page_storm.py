@@ -46,7 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--incidents", type=int, default=60)
     parser.add_argument("--channels", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="worker processes (4 threads each)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (each with its lanes' threads)")
     parser.add_argument("--database", default="")
     parser.add_argument("--queue", default="")
     args = parser.parse_args()

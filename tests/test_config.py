@@ -13,6 +13,12 @@ def test_nothing_is_required_for_the_embedded_default():
     assert not cfg.connectwise_enabled and not cfg.openai_enabled
 
 
+def test_worker_threads_are_set_per_kind_of_work():
+    assert Config.from_env({}).worker_threads == {"triage": 4, "tickets": 2, "pages": 4, "other": 2}
+    cfg = Config.from_env({"NIGHTDESK_PAGE_THREADS": "8", "NIGHTDESK_TICKET_THREADS": "1"})
+    assert cfg.worker_threads == {"triage": 4, "tickets": 1, "pages": 8, "other": 2}
+
+
 @pytest.mark.parametrize("env, named", [
     ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
     ({"QUEUE_URL": "amqp://localhost"}, "QUEUE_URL"),
@@ -34,6 +40,8 @@ def test_nothing_is_required_for_the_embedded_default():
     ({"NIGHTDESK_LINK_TTL_DAYS": "a week"}, "NIGHTDESK_LINK_TTL_DAYS"),
     ({"NIGHTDESK_LINK_TTL_DAYS": "0"}, "NIGHTDESK_LINK_TTL_DAYS"),
     ({"NIGHTDESK_RUNBOOK_MAX_BYTES": "1MB"}, "NIGHTDESK_RUNBOOK_MAX_BYTES"),
+    ({"NIGHTDESK_PAGE_THREADS": "0"}, "NIGHTDESK_PAGE_THREADS"),
+    ({"NIGHTDESK_TRIAGE_THREADS": "four"}, "NIGHTDESK_TRIAGE_THREADS"),
 ])
 def test_a_set_but_invalid_variable_is_named_in_one_line(env, named):
     with pytest.raises(ConfigError) as err:

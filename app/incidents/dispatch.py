@@ -29,6 +29,11 @@ MAX_ATTEMPTS = 10
 # healthy ticket system answers by then and the page carries the number; a slow one is not waited
 # for, and the number follows in its own message once the ticket exists.
 TICKET_GRACE_S = 2.0
+# A page whose target's next send slot is further off than this goes back on the schedule, timed
+# to come back LANDING_S / 2 before the slot; only the last moment (at most LANDING_S, the
+# schedule's own precision) is waited out in the worker thread, so sends keep Slack's spacing
+# without a thread sleeping through a second per page.
+LANDING_S = 0.15
 
 
 def message_for(incident: Incident, kind: str, book, rule_trigger: str = "", link: str = "",
@@ -114,11 +119,12 @@ def _send(svc: Services, s, page: Page) -> bool:
     message = dataclasses.replace(message, page_id=page.id,  # it is ours
                                   kind="ticket" if page.kind == "ticket" else message.kind)
     with in_flight.turn(limit[0] if limit else None) as mine:
-        wait = (svc.limiter.acquire(*limit) if mine else limit[1]) if limit else 0.0
+        wait = (_take_slot(svc, limit, LANDING_S) if mine else limit[1]) if limit else 0.0
         if wait > 0:
             # Not an attempt: the target is busy with other pages (or this process is still
             # waiting on its last send there). The page is scheduled for the target's next slot
             # instead of sleeping in a worker thread, which then serves other work.
+            wait = max(0.01, wait - LANDING_S / 2)
             page.status, page.attempts = "queued", page.attempts - 1
             page.due_at = svc.clock() + timedelta(seconds=wait)
             s.commit()
