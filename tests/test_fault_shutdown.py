@@ -71,7 +71,8 @@ def test_sigterm_finishes_the_sends_in_flight_and_leaves_queued_jobs_for_the_nex
 
     successor = workers(env)  # the deploy's new worker picks up what was left
     assert wait_until(lambda: [p.status for p in pages(app)] == ["sent"] * 6, timeout=20), \
-        successor.output()
+        ([(p.id, p.status, p.attempts, p.due_at, p.last_error) for p in pages(app)],
+         successor.output(), worker.output(8000))
     successor.signal(signal.SIGTERM)
     assert successor.wait(25) == 0
     texts = sorted(r.json()["text"].split(" · ")[2].splitlines()[0] for r in slack.requests)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from sqlalchemy import select, update
 
@@ -64,12 +64,13 @@ def live_message(svc: Services, incident: Incident, book=None) -> PageMessage:
                        default_zone=svc.config.timezone)
 
 
-def deliver_page(svc: Services, page_id: int) -> None:
+def deliver_page(svc: Services, page_id: int, first_seen: float | None = None) -> None:
     now = svc.clock()
+    first_seen = _epoch(now) if first_seen is None else first_seen
     with svc.db.session() as s:
-        grace = _ticket_grace(svc, s.get(Page, page_id), now)
+        grace = _ticket_grace(svc, s.get(Page, page_id), now, first_seen)
     if grace:
-        svc.work.later("deliver_page", page_id, delay=grace)
+        svc.work.later("deliver_page", page_id, first_seen, delay=grace)
         return
     with svc.db.session() as s:
         claimed = s.execute(update(Page).where(
@@ -101,14 +102,21 @@ def deliver_page(svc: Services, page_id: int) -> None:
         svc.work.later("deliver_page", other)
 
 
-def _ticket_grace(svc: Services, page: Page | None, now) -> float:
-    """Seconds this first page may still wait for the ticket's first attempt (0: send now)."""
+def _ticket_grace(svc: Services, page: Page | None, now, first_seen: float) -> float:
+    """Seconds this first page may still wait for the ticket's first attempt (0: send now),
+    counted from when a worker first took it up (a page picked up late, after a deploy, still
+    gives the ticket job beside it its moment)."""
     if page is None or page.kind != "page" or page.step != 0 or page.status != "queued":
         return 0.0
     incident = page.incident
     if incident.ticket_status != "pending" or incident.ticket_error or incident.is_test:
         return 0.0
-    return max(0.0, TICKET_GRACE_S - (now - incident.created_at).total_seconds())
+    return min(TICKET_GRACE_S, max(0.0, TICKET_GRACE_S - (_epoch(now) - first_seen)))
+
+
+def _epoch(moment) -> float:
+    """Seconds since the epoch, the same on every host (the clock's times are naive UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
 
 
 def _send(svc: Services, s, page: Page) -> bool:
