@@ -69,7 +69,7 @@ def _outage() -> Outage:
 def _failed(exc: Exception) -> None:
     """One line, never a traceback per webhook while the database is down."""
     first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:200]
-    log.error("%s: %s: %s — the call goes on without the database (spooled)", request.path,
+    log.error("%s: %s: %s — the call goes on without the database (to the spool)", request.path,
               type(exc).__name__, first)
     if not isinstance(exc, OSError) and "sqlalchemy" not in type(exc).__module__ \
             and "psycopg" not in type(exc).__module__:
