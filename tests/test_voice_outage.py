@@ -165,3 +165,21 @@ def test_a_state_signed_with_another_key_is_not_trusted_but_the_caller_is_still_
         incident = s.scalar(select(Incident))
     assert [(t.seq, t.prompt) for t in turns] == [(2, "")]  # nothing of the forged state kept
     assert "forged" not in incident.transcript.lower()
+
+
+def test_a_spooled_call_still_going_waits_and_one_gone_quiet_is_replayed(setup):
+    import time
+    app, slack, outage = setup
+    caller = TwilioCaller(app.test_client(), call_sid="CAquiet")
+    outage.start()
+    action = caller.follow(caller.post("/voice/incoming"))
+    twiml(caller.post(action, SpeechResult="hello"))  # a question: the call goes on
+    outage.end()
+    assert replay.drain(outage.svc) == {"replayed": 0, "failed": 0, "waiting": 1}
+    assert count(app, Call) == 0  # not half a call in the database while the caller talks
+    done = replay.drain(outage.svc, now=time.time() + replay.QUIET_S + 1)  # no news since
+    assert done["replayed"] == 1
+    drain(app)
+    with outage.svc.db.session() as s:
+        assert s.scalar(select(Call)).status == "completed"
+        assert s.scalar(select(func.count()).select_from(Incident)) == 1
