@@ -127,7 +127,7 @@ def _status(rest, actor, form):
         queued = "unreachable"
     health = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(failures.items())) or "no failures"
     return _reply(f"*NightDesk status*\n• Queue: {queued} waiting\n• Open incidents: {open_count}\n"
-                  f"• Last page sent: {f'{last:%Y-%m-%d} {layout.clock(last, svc.config.timezone)}' if last else 'never'}\n"
+                  f"• Last page sent: {layout.day_and_clock(last, svc.config.timezone) or 'never'}\n"
                   f"• Vendors, last hour: {health}\n"
                   f"• Runbook errors: {len(svc.runbooks.errors())}")
 
