@@ -104,6 +104,7 @@ def paged_calls(app) -> dict[str, bool]:
 
 def sets():
     yield pytest.param("dev", id="dev")
+    yield pytest.param("fresh", id="fresh")
     yield pytest.param("heldout", id="heldout", marks=pytest.mark.skipif(
         not HELDOUT.exists(), reason="held-out calls live in the lead's repository"))
 
