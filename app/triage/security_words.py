@@ -11,7 +11,7 @@ SECURITY = {
                    "unless you pay", "will leak", "leak it", "publish it", "will be published",
                    "extortion", "blackmail", "have our data", "have our client database",
                    "have our files",
-                   "everything is encrypted", "got encrypted", "been encrypted", "bitcoin",
+                   "everything is encrypted", "got encrypted", "been encrypted",
                    "weird extension", "strange extension", "pay to unlock", "decrypt"],
     "credentials": ["gave them my", "gave him my", "gave her my", "gave them the code",
                     "read them the code", "read him the code", "approved the prompt",
@@ -25,7 +25,8 @@ SECURITY = {
                     "mfa prompts", "mfa requests", "mfa notifications", "authenticator prompts",
                     "prompts on my phone", "sign in requests", "login requests",
                     "verification codes i didn't", "fake login", "fake login page",
-                    "fake microsoft", "fake page", "fake website"],
+                    "fake microsoft", "fake page", "fake website", "press approve", "pressing approve",
+                    "tap approve", "click approve"],
     "account takeover": ["someone logged in", "someone logged into", "logged in from",
                          "logged into my email from", "signed in from", "sign in from",
                          "login from", "logins from", "sign ins from", "someone is in my",
@@ -60,6 +61,8 @@ SECURITY = {
                          "into the deleted items", "deleted automatically",
                          "automatically deleted", "automatically moved", "moved automatically",
                          "i didn't change my password", "only one who has it",
+                         "someone signed into", "someone signed in", "someone logged on",
+                         "somebody signed into", "somebody logged into",
                          "only one who has the password", "only one with the password"],
     "remote access": ["saying he was from", "saying she was from", "saying they were from",
                       "said he's from", "said they're from", "from your company and",
@@ -137,7 +140,7 @@ SECURITY_NEAR = [  # (label, words, words, window, strong)
       "updated", "redirect", "redirected"}, 6, False),
     ("website changed", {"website", "site", "homepage", "webpage", "page"},
      {"casino", "casinos", "porn", "viagra", "pharmacy", "redirect", "redirects", "redirecting",
-      "defaced", "hacked", "gambling", "crypto"}, 8, True),
+      "defaced", "gambling", "crypto"}, 8, True),
     ("account takeover", {"sending", "blasting", "spamming"},
      {"contacts", "suppliers", "clients", "customers", "vendors", "everyone", "everybody",
       "docusign", "invoices", "links"}, 6, False),
@@ -188,12 +191,23 @@ SECURITY_NEAR = [  # (label, words, words, window, strong)
      {"files", "data", "everything", "folders", "records", "database", "usb", "clients",
       "customers", "contacts", "client", "customer", "patient", "library", "matters",
       "sharepoint", "onedrive", "drive", "mailbox"}, 6, False),
+    ("fake sign in page", {"logged", "signed", "log", "sign", "login", "signin"},
+     {"page", "link", "portal", "website", "site"}, 8, False),
+    ("former staff access", {"still"}, {"login", "logins", "account", "access", "password"}, 3,
+     False),
+    ("sign in prompts", {"approve", "approved", "approving"},
+     {"stop", "stops", "buzzing", "quiet", "shut"}, 6, True),
     ("lost device", {"laptop", "laptops", "phone", "tablet", "ipad", "computer", "usb", "bag",
                      "iphone", "android", "mobile", "cell", "macbook", "surface", "phones"},
      {"lost", "stolen", "missing", "robbed", "gone", "taken", "took", "pickpocketed",
+      "nicked", "pinched", "swiped",
       "snatched", "bus", "taxi", "cab", "uber", "lyft", "train", "plane", "airport", "subway",
       "metro", "tram"}, 6, False),
 ]
+
+# Pairs that mean nothing without their context ("I logged into the portal from the link"):
+# never a question on their own.
+CONTEXT_ONLY = {"fake sign in page", "former staff access"}
 
 # A possible indicator becomes a clear one with its context: credentials typed into something that
 # looked wrong, data leaving with someone on their way out, a lost device holding data.
@@ -218,7 +232,12 @@ SECURITY_CONTEXT = {
                     "phishing", "docusign", "shared", "document"},
     "data leaving": {"notice", "leaving", "quit", "resigned", "fired", "last", "usb", "personal",
                      "gmail", "dropbox", "home", "competitor", "onto", "departing"},
-    "lost device": {"data", "files", "client", "clients", "patient", "patients", "customer",
+    "fake sign in page": {"fake", "strange", "weird", "wrong", "spelled", "misspelled", "odd",
+                          "thought", "realised", "realized", "phishing", "suspicious", "dodgy",
+                          "lookalike", "spelt"},
+    "former staff access": {"left", "fired", "let", "quit", "resigned", "former", "leaving",
+                            "notice", "terminated", "departed", "ex"},
+    "lost device": {"logged", "signed", "account", "data", "files", "client", "clients", "patient", "patients", "customer",
                     "customers", "email", "records", "case", "confidential", "texts",
                     "unencrypted", "passwords", "spreadsheets", "details", "documents", "work"},
 }
@@ -246,12 +265,18 @@ UNKNOWN_ORIGIN = ["none of us set up", "nobody set up", "we didn't set up", "i d
                   "who set that up", "who set it up", "don't know who set", "nobody knows whose",
                   "no one knows whose", "don't know whose", "not ours", "isn't ours",
                   "don't recognise it", "nobody recognises it", "nobody recognizes it",
-                  "don't know who created", "that nobody made", "none of us made"]
+                  "don't know who created", "that nobody made", "none of us made",
+                  "nobody here knows", "nobody knows", "none of us know", "nobody made",
+                  "nobody here made", "none of us recognise", "none of us recognize"]
 
 ACCOUNT_WORDS = {"admin", "administrator", "account", "accounts", "user", "users", "login",
                  "mailbox", "global", "licence", "license", "folder", "rule", "rules", "emails",
                  "forwarding", "device", "box", "plugged", "jack", "network", "router", "cable",
                  "dongle", "gadget"}
+
+# A security tool's finding that names itself low-grade: a warning for the morning, no incident.
+LOW_THREAT = ["potentially unwanted", "unwanted program", "unwanted programs", "pup", "adware",
+              "toolbar", "tracking cookie", "tracking cookies"]
 
 # Could be security, could be nothing: ask whether anyone typed, approved or let someone connect.
 SECURITY_MAYBE = [
@@ -270,7 +295,7 @@ SECURITY_MAYBE = [
     "claiming to be", "claimed to be", "posing as", "forwarded to",
     "security alert", "password was changed",
     "changed my password", "leaving the company", "left the company",
-    "fired", "disgruntled", "ex employee", "former employee",
+    "fired", "disgruntled", "ex employee", "former employee", "bitcoin", "let go",
 ]
 
 # The caller already says nobody engaged ("I didn't click it, I just deleted it").

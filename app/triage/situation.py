@@ -28,6 +28,7 @@ class Situation:
     scope_words: list = field(default_factory=list)
     scope_late: bool = False                           # said in an answer, not the first turn
     scope_unsure: bool = False                         # "everyone at <one of several sites>"
+    scope_people: bool = False                         # "all" said of people, not a system
     count: int | None = None
     hits: dict = field(default_factory=dict)           # kind → phrases, every turn
 
@@ -58,7 +59,7 @@ def read_call(ctx: TriageContext) -> Situation:
                 sit.security.append(f"confirmed: {' '.join(turn.words[:8])}")
         if turn.scope:
             sit.scope, sit.scope_words, sit.scope_late = turn.scope, turn.scope_words, seq > 0
-            sit.scope_unsure = turn.scope_unsure
+            sit.scope_unsure, sit.scope_people = turn.scope_unsure, turn.scope_people
         if turn.count is not None:
             sit.count = turn.count
     sit.maybe, sit.denied = sit.get("maybe"), sit.get("denied")
@@ -115,6 +116,9 @@ def _impact(sit: Situation) -> tuple[str, str, list[str]]:
         return "P4", "other", [f"supplies: {sit.get('supplies')[0]}"]
     if sit.get("healthy"):
         return "P3", "other", what + [f"still working: {sit.get('healthy')[0]}"]
+    fine = sit.get("critical_fine")
+    if fine and not impact and set(critical) <= set(fine):
+        return "P3", "other", what + [f"what matters still works: {fine[0]}"]
     if sit.get("empty") and not pressure:
         return "P3", "other", what + [f"nobody affected before the morning: {sit.get('empty')[0]}"]
     if sit.scope:
@@ -135,11 +139,20 @@ def _impact(sit: Situation) -> tuple[str, str, list[str]]:
         return "P1", "outage", what + ["scope not said, critical system"]  # may say it can wait
     if key:
         return "P2", "outage", what + [f"key person: {key[0]}"]
-    return "P2", "outage", what + ["scope not said"]
+    if pressure and not sit.get("defer"):
+        return "P2", "outage", what + [f"scope not said, deadline: {pressure[0]}"]
+    if business:
+        return "P2", "outage", what + [f"scope not said, impact: {business[0]}"]
+    # Nobody said who is affected, and nothing says the business needs it: the morning.
+    return "P3", "other", what + ["scope not said, nothing critical"]
 
 
 def _no_outage(sit: Situation) -> tuple[str, str, list[str]]:
     degraded, critical = sit.get("degraded"), sit.get("critical")
+    if sit.get("warning") and sit.get("restore") and sit.get("pressure"):
+        # the failed backup is the one a restore needed before the morning depends on
+        return "P2", "outage", [f"warning: {sit.get('warning')[0]}; a restore is needed: "
+                                f"{sit.get('pressure')[0]}"]
     if degraded:
         if sit.scope in ("all", "group"):
             return "P2", "outage", [f"degraded: {degraded[0]}", _scope_reason(sit)]
