@@ -25,7 +25,7 @@ P = PhraseBook({
     "supplies": V.SUPPLIES, "empty": V.EMPTY, "degraded": V.DEGRADED, "fine": V.FINE,
     "impact": V.IMPACT, "critical": V.CRITICAL, "maybe": S.SECURITY_MAYBE,
     "denied": S.SECURITY_DENIED, "request": V.REQUEST, "defer": V.DEFER,
-    "pressure": V.TIME_PRESSURE, "restore": V.RESTORE, "resolved": V.RESOLVED, "key": V.KEY_PERSON, "device": W.DEVICES, "risk": V.RISK,
+    "pressure": V.TIME_PRESSURE, "restore": V.RESTORE, "hedge": V.HEDGE, "resolved": V.RESOLVED, "key": V.KEY_PERSON, "device": W.DEVICES, "risk": V.RISK,
     "origin": S.UNKNOWN_ORIGIN, "given": S.CREDENTIALS_GIVEN,
     **{f"security:{kind}": words for kind, words in S.SECURITY.items()},
 })

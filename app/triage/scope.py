@@ -127,7 +127,8 @@ def _nobody_can(words: list[str]) -> str:
             for j in range(i + 1, min(i + reach, len(words))):
                 if words[j] in ("can", "could", "will", "has", "have", "gets", "get"):
                     return " ".join(words[i:j + 1])
-                if word in ("none", "nobody", "nothing") and words[j] in WORKS:  # "none of them work"
+                if (word in ("none", "nobody", "nothing") or reach == 7) and words[j] in WORKS:
+                    # "none of them work", "no computer in the office connects"
                     return " ".join(words[i:j + 1])
                 after = words[j + 1] if j + 1 < len(words) else ""
                 if words[j] in ("is", "are") and after.endswith("ing") and after not in IDLE \

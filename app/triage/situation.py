@@ -173,7 +173,9 @@ def signals(sit: Situation, kind: str) -> dict:
         "security_denied": list(sit.denied), "security_answer": sit.answer,
         "outage": sit.get("outage") + sit.get("impact"), "critical": sit.get("critical"),
         "critical_or_impact": bool(sit.get("critical") or sit.get("impact")),
+        "business_impact": [i for i in sit.get("impact") if i not in V.IMPACT_PERSONAL],
         "scale": sit.scope, "scale_words": list(sit.scope_words), "scale_late": sit.scope_late,
+        "scale_people": sit.scope_people, "hedged": sit.get("hedge"),
         "people": sit.count, "healthy": sit.get("healthy"), "nobody_in": sit.get("empty"),
         "warning": sit.get("warning"), "defer": sit.get("defer"), "resolved": sit.get("resolved"),
     }
@@ -188,13 +190,19 @@ def floor_for(sig: dict) -> tuple[str | None, str, str]:
        someone posing as support, a security tool reporting a threat, a stolen device, payment
        fraud, data sent outside, or a "yes" to the security question) → P1, unless the caller
        says it was already handled ("already reset", "remotely wiped").
-    2. A business that has stopped: an outage of a critical system (or "nobody can work") that the
-       caller says affects everyone, nothing still working, people there tonight → P2.
+    2. A business that has stopped, every condition stated outright: an outage of a critical
+       system, people stopped ("nobody can check in", not "nothing opens"), everyone affected (said
+       of people, not of a system), nothing still working, people there tonight, no warning, no
+       "it can wait", no guess ("I think it's all down") → P2. Anything less and the model's
+       judgement stands: a perfect model's P3 for "the whole server is down" that is one folder
+       must not page.
     """
     if sig.get("security") and not sig.get("resolved"):
         return "P1", "security", f"security signals ({', '.join(sig['security'][:2])})"
-    stopped = sig.get("outage") and sig.get("scale") == "all" and sig.get("critical_or_impact")
-    if stopped and not (sig.get("healthy") or sig.get("nobody_in")):
+    stopped = (sig.get("outage") and sig.get("critical") and sig.get("business_impact")
+               and sig.get("scale") == "all" and sig.get("scale_people"))
+    doubts = ("healthy", "nobody_in", "warning", "defer", "resolved", "hedged")
+    if stopped and not any(sig.get(k) for k in doubts):
         return "P2", "outage", (f"an outage for everyone ({', '.join(sig['scale_words'][:1])}: "
                                 f"{', '.join(sig['outage'][:1])})")
     return None, "", ""

@@ -164,6 +164,10 @@ TIME_PRESSURE = ["patients at", "before a board", "board call", "board meeting",
                  "legally", "needs fixing tonight",
                  "can't ship", "can't take payments", "check in", "arrivals", "before opening"]
 
+# The caller guesses rather than states: no floor rests on a guess ("I think it's all down").
+HEDGE = ["i think", "i guess", "maybe", "might be", "not sure", "probably", "seems like",
+         "looks like", "i suppose", "could be", "i don't know if", "perhaps"]
+
 # A backup someone is waiting on: its failure is no longer just a warning.
 RESTORE = ["restore", "restored", "restoring", "recover", "recovered", "get it back",
            "get them back", "deleted by accident", "accidentally deleted", "deleted it by mistake"]
