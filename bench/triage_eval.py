@@ -43,6 +43,7 @@ CASES = ROOT / "tests" / "data" / "triage_cases.yaml"
 DEV = [CASES, ROOT / "tests" / "data" / "triage_dev_extra.yaml"]  # on runbooks/
 DEV_MORE = ROOT / "tests" / "data" / "dev_more" / "calls.yaml"  # held-out format, own runbooks
 DEV_FRESH = ROOT / "tests" / "data" / "dev_fresh" / "calls.yaml"  # same format, other customers
+DEV_FRESH_B2 = DEV_FRESH.parent / "batch2.yaml"  # its second batch, same runbooks
 HELDOUT = ROOT / "tests" / "data" / "heldout" / "calls.yaml"
 NOT_SURE = "I'm not sure."
 MAX_TURNS = 6
@@ -63,7 +64,7 @@ def set_groups(name: str, heldout: Path = HELDOUT) -> list[tuple[list[dict], Pat
         groups = [(load_cases(*DEV), ROOT / "runbooks"),
                   (load_cases(DEV_MORE), DEV_MORE.parent / "runbooks")]
     elif name == "fresh":
-        groups = [(load_cases(DEV_FRESH), DEV_FRESH.parent / "runbooks")]
+        groups = [(load_cases(DEV_FRESH, DEV_FRESH_B2), DEV_FRESH.parent / "runbooks")]
     elif Path(heldout).exists():
         groups = [(load_cases(heldout), Path(heldout).parent / "runbooks")]
     else:

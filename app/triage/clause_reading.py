@@ -64,6 +64,14 @@ def warning_not_outage(words: list[str], outage_hits: list) -> tuple[list, list]
     return kept, moved
 
 
+NEGATORS = {"none", "nothing", "nobody", "noone", "no", "not", "neither"}
+
+
+def negated_before(words: list[str], start: int) -> bool:
+    """'none of the room keys are working': the 'are working' is denied by what comes before."""
+    return bool(NEGATORS & set(words[max(0, start - 6):start]))
+
+
 def others_work(words: list[str]) -> bool:
     """'the other two work', 'the others are fine', 'the rest work'."""
     for i, word in enumerate(words):

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from .reading import Turn
 
 WORKS = {"work", "works", "load", "loads", "open", "opens", "respond", "responds", "print",
-         "prints", "connect", "connects", "boot", "boots", "start", "starts"}
+         "prints", "connect", "connects", "boot", "boots", "start", "starts", "show", "shows",
+         "appears", "comes"}
 
 
 IDLE = {"sitting", "saying", "going", "asking", "calling", "complaining", "waiting", "here",

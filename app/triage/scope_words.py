@@ -15,7 +15,7 @@ SCALE_ALL = [
     "anyone", "anybody", "all guests", "all rooms", "any of us", "not just me", "not only me",
     "not just mine", "all of them", "all of it", "all clinics", "all offices", "all stores",
     "all the clinics", "every clinic", "every office", "every store", "every room", "both",
-    "either office",
+    "either office", "everything's", "everything's down",
     "either site", "either clinic", "either location", "all say",
     "all show", "all showing", "all saying", "all have", "all went", "all stopped",
     "are all", "were all", "all down", "all offline", "all dead", "all out", "they're all",

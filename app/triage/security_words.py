@@ -37,7 +37,8 @@ SECURITY = {
                          "sending emails from my", "sending emails from our",
                          "emails from our office account", "emails from our account",
                          "from our office account", "from our email account",
-                         "mailbox rules", "forwarding rule", "impossible travel",
+                         "mailbox rules", "forwarding rule", "forwarding setting",
+                         "outside address", "external address", "impossible travel",
                          "account compromised",
                          "compromised", "breach", "breached", "i never wrote", "she never wrote",
                          "he never wrote", "they never wrote", "messages i didn't send",
@@ -77,6 +78,9 @@ SECURITY = {
                       "controlling my computer", "controlling the computer", "moving by itself",
                       "moving on its own", "mouse moving", "said he was from",
                       "said she was from", "said they were from", "remote access scam",
+                      "saying they were it", "said they were it", "saying he was it",
+                      "said he was it", "saying she was it", "said she was it",
+                      "claiming to be it", "pretending to be it",
                       "gave him access", "gave them access"],
     "data leaving": ["data leak", "exfiltration", "downloading all",
                      "downloading everything", "downloaded all", "downloaded everything",
@@ -117,7 +121,7 @@ SECURITY = {
                       "transfer we didn't", "transfer none of us", "charges we didn't",
                       "none of us made", "we didn't make", "none of us authorized",
                       "change their bank", "gift cards",
-                      "gift card", "fraudulent", "fraud", "direct deposit changed",
+                      "gift card", "fraudulent", "fraudulently", "fraud", "direct deposit changed",
                       "changed the direct deposit", "payment redirected"],
     "security alert": ["threat detected", "threats detected", "threat found", "threats found",
                        "detected a threat", "detected malware", "malware detected",
@@ -135,7 +139,8 @@ SECURITY_NEAR = [  # (label, words, words, window, strong)
      {"renamed", "changed", "ending", "extension", "locked", "scrambled", "unreadable",
       "readme", "gibberish"}, 6, False),
     ("payment fraud", {"card", "cards", "credit"},
-     {"charged", "charges", "skimmed", "skimming", "skimmer", "fraud", "compromised"}, 4, False),
+     {"charged", "charges", "skimmed", "skimming", "skimmer", "fraud", "compromised",
+      "fraudulently", "misused"}, 6, False),
     ("payment change", {"paycheck", "paychecks", "payroll", "deposit", "salary", "wages",
                         "invoice", "invoices", "payment", "payments", "vendor", "supplier",
                         "vendors", "suppliers"},
@@ -151,7 +156,8 @@ SECURITY_NEAR = [  # (label, words, words, window, strong)
      {"device", "box", "dongle", "gadget", "stick", "something", "thing"}, 4, False),
     ("payment fraud", {"paid", "wired", "sent", "transferred", "paying"},
      {"invoice", "invoices", "payment", "supplier", "vendor", "money", "deposit"}, 6, False),
-    ("former staff access", {"former", "ex", "departed", "fired", "terminated", "resigned"},
+    ("former staff access", {"former", "ex", "departed", "fired", "terminated", "resigned",
+                             "sacked", "dismissed"},
      {"signed", "logged", "login", "logins", "accessed", "access", "using", "used", "sent",
       "replied", "emailing", "downloading"}, 8, True),
     ("sign in prompts", {"approve", "approving", "approved", "approval", "accept", "deny",
@@ -190,7 +196,7 @@ SECURITY_NEAR = [  # (label, words, words, window, strong)
      8, False),
     ("data leaving", {"downloading", "downloaded", "copying", "copied", "exporting", "exported",
                       "uploading", "uploaded", "forwarding", "taking", "pulling", "grabbing",
-                      "moving", "syncing", "synced", "sync", "transferring", "transferred"},
+                      "moving", "syncing", "synced", "transferring", "transferred"},
      {"files", "data", "everything", "folders", "records", "database", "usb", "clients",
       "customers", "contacts", "client", "customer", "patient", "library", "matters",
       "sharepoint", "onedrive", "drive", "mailbox"}, 6, False),
@@ -198,6 +204,8 @@ SECURITY_NEAR = [  # (label, words, words, window, strong)
      {"page", "link", "portal", "website", "site"}, 8, False),
     ("former staff access", {"still"}, {"login", "logins", "account", "access", "password"}, 3,
      False),
+    ("sign in prompts", {"yes", "approve", "approved", "accepted", "allow", "allowed"},
+     {"authenticator", "mfa", "2fa", "duo", "okta", "prompt", "prompts"}, 12, True),
     ("sign in prompts", {"approve", "approved", "approving"},
      {"stop", "stops", "buzzing", "quiet", "shut"}, 6, True),
     ("lost device", {"laptop", "laptops", "phone", "tablet", "ipad", "computer", "usb", "bag",
@@ -210,7 +218,7 @@ SECURITY_NEAR = [  # (label, words, words, window, strong)
 
 # Pairs that mean nothing without their context ("I logged into the portal from the link"):
 # never a question on their own.
-CONTEXT_ONLY = {"fake sign in page", "former staff access"}
+CONTEXT_ONLY = {"fake sign in page", "former staff access", "data leaving"}
 
 # A possible indicator becomes a clear one with its context: credentials typed into something that
 # looked wrong, data leaving with someone on their way out, a lost device holding data.
@@ -233,7 +241,7 @@ SECURITY_CONTEXT = {
                     "rang", "called", "claiming", "call",
                     "strange", "suspicious", "popup", "pop", "form", "realised", "realized",
                     "phishing", "docusign", "shared", "document"},
-    "data leaving": {"notice", "leaving", "quit", "resigned", "fired", "last", "usb", "personal",
+    "data leaving": {"outside", "external", "never", "unknown", "stranger", "notice", "leaving", "quit", "resigned", "fired", "last", "usb", "personal",
                      "gmail", "dropbox", "home", "competitor", "onto", "departing"},
     "fake sign in page": {"fake", "strange", "weird", "wrong", "spelled", "misspelled", "odd",
                           "thought", "realised", "realized", "phishing", "suspicious", "dodgy",
@@ -293,7 +301,7 @@ SECURITY_MAYBE = [
     "weird text", "someone called", "bad link", "sketchy", "cyber", "teamviewer", "anydesk",
     "fake invoice", "fake invoices", "fake vendor", "infected", "call microsoft",
     "call a number", "call this number", "call the number", "toll free",
-    "screenconnect", "logmein", "got hacked",
+    "screenconnect", "logmein", "got hacked", "quick assist",
     "were hacked", "was hacked", "has been hacked", "hacked into", "pretending to be",
     "claiming to be", "claimed to be", "posing as", "forwarded to",
     "security alert", "password was changed",

@@ -85,6 +85,10 @@ def assess(sit: Situation) -> tuple[str, str, list[str]]:
         reasons.append(f"security ruled out ({(sit.denied or ['caller said no'])[0]})")
     severity, kind, more = _impact(sit)
     reasons += more
+    if severity == "P1" and kind == "outage" and sit.get("empty") and sit.get("pressure"):
+        # closed now, needed at opening: the morning is at risk, nobody is stopped tonight
+        severity = "P2"
+        reasons.append(f"closed now ({sit.get('empty')[0]}), needed by {sit.get('pressure')[0]}")
     if sit.get("defer") and severity in ("P2", "P3"):
         severity = ORDER[ORDER.index(severity) + 1]
         reasons.append(f"caller says it can wait ({sit.get('defer')[0]!r})")

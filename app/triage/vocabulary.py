@@ -52,7 +52,9 @@ OUTAGE = [
     "died", "broke", "froze", "fried", "dropped", "no response", "not responding",
     "nothing's working", "won't come on", "won't come up", "no sound", "no picture",
     "went off", "are off", "all off", "still off", "power's off", "power off", "cut out",
-    "lost their", "lost its", "gone dark", "went dark", "no power",
+    "lost their", "lost its", "gone dark", "went dark", "no power", "no reading",
+    "no readings", "not reporting", "isn't reporting", "stopped reporting", "no data",
+    "no computers", "no records", "no systems", "no phones", "no tills",
 ]
 
 # The thing still works, or nothing is affected: a warning, not an outage.
@@ -125,7 +127,9 @@ CRITICAL = ["the system", "emergency phone", "lift phone", "elevator phone", "em
             "the network", "network", "main network", "email server", "internet", "wifi",
             "wi fi", "erp", "ehr", "emr", "pos", "point of sale", "file server", "database",
             "firewall", "switch", "router", "edi", "citrix", "remote desktop", "terminal server",
-            "server room", "air conditioning", "dial tone", "card machines", "card terminals",
+            "server room", "air conditioning", "dial tone", "everything is down",
+            "everything's down", "everything went down", "nothing works", "nothing is working",
+            "nothing's working", "card machines", "card terminals",
             "payment terminals", "badge readers", "door access", "key cards", "keycards"]
 
 # Business stopped or customers turned away, whatever the system is called.
