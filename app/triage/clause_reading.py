@@ -12,6 +12,7 @@ over them, so reading stays linear in what was said.
 """
 from __future__ import annotations
 
+from . import scope_words as W
 from .text import number
 
 # Words before/after "email" that make it a message, not the mail system.
@@ -70,6 +71,13 @@ NEGATORS = {"none", "nothing", "nobody", "noone", "no", "not", "neither"}
 def negated_before(words: list[str], start: int) -> bool:
     """'none of the room keys are working': the 'are working' is denied by what comes before."""
     return bool(NEGATORS & set(words[max(0, start - 6):start]))
+
+
+def of_a_system(words: list[str], hit: tuple[int, int, str]) -> bool:
+    """'the whole office server': 'whole office' sizes the server, not the people in the office."""
+    start, end, phrase = hit
+    return phrase.split()[0] in ("whole", "entire") and bool(
+        set(words[end:end + 2]) & W.SYSTEM_NOUNS)
 
 
 def others_work(words: list[str]) -> bool:

@@ -63,6 +63,7 @@ def read_turn(speech: str, book: BookWords, answers_scope: bool = False) -> Turn
                            or words[h[0] - 1] not in V.NOT_DOWN_AFTER] + _negated(words)
         found["outage"] += C.not_working(words)
         found["fine"] = [h for h in found["fine"] if not C.negated_before(words, h[0])]
+        found["all"] = [h for h in found["all"] if not C.of_a_system(words, h)]
         found["outage"], moved = C.warning_not_outage(words, found["outage"])
         found["warning"] += [(0, 0, f"backup or maintenance: {p}") for p in moved]
         found["critical"] = [h for h in found["critical"]

@@ -98,7 +98,7 @@ def _read(book: Runbook) -> BookWords:
 
 
 def _night_sites(context: str) -> list[str]:
-    """Names in the sentences that say a place is open all night ("the Eastgate hospital, open
+    """Names in the sentences that say a place is open all night ("the Harbourside hospital, open
     24 hours"): an outage there is the whole night operation's, not one site's of several."""
     names = []
     for sentence in re.split(r"(?<=[.!?;])\s+", context):

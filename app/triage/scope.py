@@ -108,7 +108,7 @@ def _introduced(hits, intro: set) -> set:
 
 
 def _only_some(words: list[str]) -> list[str]:
-    """'only line two', 'just Westside': one part of the business, whatever it is called."""
+    """'only line two', 'just the east wing': one part of the business, whatever it is called."""
     return [" ".join(words[i:i + 3]) for i, word in enumerate(words[:-1])
             if word in ("only", "just") and words[i + 1] not in ONLY_NOT]
 
