@@ -240,19 +240,17 @@ class _Reader:
         return int(raw)
 
     def days(self, name: str, default: int) -> int:
-        raw = self.text(name)
-        if not raw:
-            return default
-        if not raw.isdigit() or not 1 <= int(raw) <= 366:
-            raise ConfigError(f"{name}: expected a whole number of days 1-366, got {raw!r}")
-        return int(raw)
+        return self._whole(name, default, 1, 366, "a whole number of days 1-366")
 
     def size(self, name: str, default: int, low: int, high: int) -> int:
+        return self._whole(name, default, low, high, f"a number of bytes {low}-{high}")
+
+    def _whole(self, name: str, default: int, low: int, high: int, expected: str) -> int:
         raw = self.text(name)
         if not raw:
             return default
         if not raw.isdigit() or not low <= int(raw) <= high:
-            raise ConfigError(f"{name}: expected a number of bytes {low}-{high}, got {raw!r}")
+            raise ConfigError(f"{name}: expected {expected}, got {raw!r}")
         return int(raw)
 
     def seconds(self, name: str, default: float, low: float, high: float) -> float:

@@ -169,7 +169,10 @@ class Database:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = create_engine(url, pool_pre_ping=True)
+        # A server that stops answering (not refusing) must cost seconds, not the OS's minutes:
+        # runbook reloads, the sweep and webhooks all wait on a connect.
+        args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+        self.engine = create_engine(url, pool_pre_ping=True, connect_args=args)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
