@@ -50,6 +50,7 @@ bench: $(VENV)/.dev-deps
 	$(BIN)/python bench/queue_latency.py --queue "$(REDIS_URL)"
 	$(BIN)/python bench/page_storm.py --incidents 100
 	$(BIN)/python bench/page_storm.py --incidents 100 --database "$(PG_URL)" --queue "$(REDIS_URL)"
+	$(BIN)/python bench/triage_eval.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -96,6 +96,12 @@ class Config:
     # Worker threads per lane (app.lanes), so that one slow vendor never starves the other kinds
     # of work: NIGHTDESK_TRIAGE_THREADS, _TICKET_, _PAGE_, _OTHER_THREADS.
     worker_threads: dict = field(default_factory=lambda: dict(WORKER_THREADS))
+    # Where a call is kept on disk while the database can't take it (NIGHTDESK_SPOOL_DIR; default
+    # instance/spool), drained into the normal intake by the worker once the database is back.
+    spool_dir: Path | None = None
+    # The MSP's own phone number, told to a caller when nothing at all could store their call
+    # (NIGHTDESK_MSP_PHONE, E.164).
+    msp_phone: str = ""
 
     extra: dict = field(default_factory=dict)
 
@@ -117,6 +123,9 @@ class Config:
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.instance_path / 'nightdesk.db'}"
+
+    def resolved_spool_dir(self) -> Path:
+        return Path(self.spool_dir or Path(self.instance_path) / "spool")
 
     def resolved_queue_url(self) -> str:
         return self.queue_url or f"sqlite:///{self.instance_path / 'queue.db'}"
@@ -177,6 +186,8 @@ class Config:
             worker_threads={lane: r.count(f"NIGHTDESK_{variable}_THREADS", count, 1, 64)
                             for (lane, count), variable in zip(WORKER_THREADS.items(),
                                                                ("TRIAGE", "TICKET", "PAGE", "OTHER"))},
+            spool_dir=Path(r.text("NIGHTDESK_SPOOL_DIR")) if r.text("NIGHTDESK_SPOOL_DIR") else None,
+            msp_phone=r.e164("NIGHTDESK_MSP_PHONE"),
         )
         webhook = r.url("NIGHTDESK_SLACK_WEBHOOK")
         if webhook and urlsplit(webhook).hostname not in cfg.slack_webhook_hosts:
@@ -250,27 +261,20 @@ class _Reader:
         return int(raw)
 
     def days(self, name: str, default: int) -> int:
-        raw = self.text(name)
-        if not raw:
-            return default
-        if not raw.isdigit() or not 1 <= int(raw) <= 366:
-            raise ConfigError(f"{name}: expected a whole number of days 1-366, got {raw!r}")
-        return int(raw)
+        return self._whole(name, default, 1, 366, "a whole number of days 1-366")
 
     def count(self, name: str, default: int, low: int, high: int) -> int:
-        raw = self.text(name)
-        if not raw:
-            return default
-        if not raw.isdigit() or not low <= int(raw) <= high:
-            raise ConfigError(f"{name}: expected a whole number {low}-{high}, got {raw!r}")
-        return int(raw)
+        return self._whole(name, default, low, high, f"a whole number {low}-{high}")
 
     def size(self, name: str, default: int, low: int, high: int) -> int:
+        return self._whole(name, default, low, high, f"a number of bytes {low}-{high}")
+
+    def _whole(self, name: str, default: int, low: int, high: int, expected: str) -> int:
         raw = self.text(name)
         if not raw:
             return default
         if not raw.isdigit() or not low <= int(raw) <= high:
-            raise ConfigError(f"{name}: expected a number of bytes {low}-{high}, got {raw!r}")
+            raise ConfigError(f"{name}: expected {expected}, got {raw!r}")
         return int(raw)
 
     def seconds(self, name: str, default: float, low: float, high: float) -> float:

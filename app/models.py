@@ -170,7 +170,11 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         # Room for every worker thread (app.lanes) and the lease heartbeat of each send at once.
-        self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
+        # A server that stops answering (not refusing) must cost seconds, not the OS's minutes:
+        # runbook reloads, the sweep and webhooks all wait on a connect.
+        args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+        self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30,
+                                    connect_args=args)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -18,8 +18,8 @@ from .conftest import TWILIO_TOKEN
 from .fakes.connectwise import FakeConnectWise
 from .fakes.http import FakeServer, Reply
 from .fakes.openai import FakeOpenAI
-from .faults import (PhoneCall, RedisServer, SlowSlack, WebProcess, WorkerProcess, wait_until,
-                     worker_env, write_runbook)
+from .faults import (PhoneCall, RedisServer, SlowSlack, WebProcess, WorkerProcess, free_port,
+                     wait_until, worker_env, write_runbook)
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(150)]
 NUMBER, OTHER = "+15555550480", "+15555550481"
@@ -30,7 +30,7 @@ PAGE_WITHIN_S = 6.0
 
 @pytest.fixture
 def stack(config, runbooks_dir, tmp_path):
-    """start(**env) → (web, worker, db) on this leg's database, and a queue of the test's own."""
+    """start(**env) → (the web server's address, worker, db) on this leg's database, and a queue of the test's own."""
     started, redis = [], None
 
     def start(**extra):
@@ -44,9 +44,11 @@ def stack(config, runbooks_dir, tmp_path):
         for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
             if name not in extra:
                 env.pop(name, None)
+        port = free_port()
+        env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"  # Twilio signs the address it posts to
         started.append(WorkerProcess(env, tmp_path / "worker.log"))
-        started.append(WebProcess(env, tmp_path / "web.log"))
-        return started[-1], started[-2], Database(config.database_url)
+        started.append(WebProcess(env, tmp_path / "web.log", port))
+        return env["PUBLIC_BASE_URL"], started[-2], Database(config.database_url)
 
     yield start
     for process in reversed(started):

@@ -153,3 +153,10 @@ def test_the_real_2am_call_pages_slack_once_concisely(make_app, slack):
     ticket = re.search(r"Ticket (ND-\d+)", shown).group(1)  # simulations number from ND-901001
     assert "Ref " not in shown and shown.count(ticket) == 1
     assert re.search(r"Triggered \d\d:\d\d E[SD]T", section) and "UTC" not in shown
+
+
+def test_a_date_and_time_are_told_in_one_zone_across_midnight():
+    from datetime import datetime
+    from app.paging.layout import day_and_clock
+    # 03:00 UTC on the 25th is still the evening of the 24th in New York.
+    assert day_and_clock(datetime(2026, 11, 25, 3, 0), "America/New_York") == "2026-11-24 22:00 EST"

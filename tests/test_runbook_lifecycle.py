@@ -166,3 +166,98 @@ def test_a_call_never_waits_for_a_runbook_being_parsed(tmp_path):
     parsing = not gate.is_set()
     gate.set()
     assert parsing and len(answers) == 3 and answers[0].customer == "acme"
+
+
+PATHOLOGICAL = {
+    "formfeed": "name: Acme\x0c\n",  # a control character the YAML reader refuses
+    "bad-date": "name: Acme\nstarted: 2024-13-01\n",  # looks like a date, isn't one
+    "binary": "name: !!binary zzz\n",
+    "python-tag": "name: !!python/object:os.system {}\n",
+    "deep": "name: " + "[" * 5000 + "]" * 5000 + "\n",
+}
+
+
+def test_a_file_the_yaml_library_chokes_on_is_that_files_error_only(tmp_path):
+    """Whatever the YAML library raises, the manager sees the file named and every other
+    customer keeps paging."""
+    books = tmp_path / "books"
+    books.mkdir()
+    write(books, "acme.yaml", ACME)
+    store = RunbookStore(books, ROUTES, min_interval=0)
+    assert store.get("acme")
+    for name, text in PATHOLOGICAL.items():
+        write(books, f"{name}.yaml", text)
+    assert store.get("acme").name == "Acme"
+    errors = {e.file.rsplit("/", 1)[-1]: str(e) for e in store.errors()}
+    assert set(errors) == {f"{name}.yaml" for name in PATHOLOGICAL}, errors
+    assert all("cannot parse" in e or "yaml" in e.lower() for e in errors.values()), errors
+
+
+def test_the_service_starts_with_such_a_file_in_the_folder(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    write(books, "acme.yaml", ACME)
+    write(books, "deep.yaml", PATHOLOGICAL["deep"])
+    env = {**os.environ, "NIGHTDESK_RUNBOOKS_DIR": str(books),
+           "NIGHTDESK_INSTANCE_PATH": str(tmp_path / "instance")}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "runbooks", "check"],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1 and "deep.yaml" in output and "Traceback" not in output, output
+
+
+BETA = ACME.replace("name: Acme", "name: Beta")
+
+
+def restarted_with(books, db, changes: dict[str, str]) -> RunbookStore:
+    """zulu.yaml accepted by one process; then `changes` written; then a fresh process."""
+    write(books, "zulu.yaml", ACME)
+    assert RunbookStore(books, ROUTES, min_interval=0, archive=DbArchive(db)).get("zulu")
+    for name, text in changes.items():
+        write(books, name, text)
+    return RunbookStore(books, ROUTES, min_interval=0, archive=DbArchive(db))
+
+
+def test_after_a_restart_a_new_file_cannot_take_an_accepted_customers_number(tmp_path, database_url):
+    """'aaa.yaml' sorts first, but 'zulu.yaml' had the number before the restart: it keeps it."""
+    (books := tmp_path / "books").mkdir()
+    db = Database(database_url)
+    # aaa.yaml is added while the service is down, and claims the same number.
+    after = restarted_with(books, db, {"aaa.yaml": BETA})
+    assert after.for_call("+15555550101", "").customer == "zulu"
+    assert "already matched to zulu" in str(after.errors())
+    db.dispose()
+
+
+def test_a_broken_file_kept_from_the_archive_still_owns_its_number(tmp_path, database_url):
+    (books := tmp_path / "books").mkdir()
+    db = Database(database_url)
+    after = restarted_with(books, db, {"zulu.yaml": BROKEN, "aaa.yaml": BETA})
+    assert after.for_call("+15555550101", "").customer == "zulu"
+    assert after.get("aaa") is None and "already matched to zulu" in str(after.errors())
+    db.dispose()
+
+
+def test_a_live_version_kept_through_a_broken_edit_still_owns_its_number(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    write(books, "zulu.yaml", ACME)
+    store = RunbookStore(books, ROUTES, min_interval=0)
+    assert store.get("zulu")
+    write(books, "zulu.yaml", BROKEN)
+    write(books, "aaa.yaml", BETA)
+    assert store.for_call("+15555550101", "").customer == "zulu"
+    assert store.get("aaa") is None
+
+
+def test_the_same_break_after_a_fix_is_reported_again(tmp_path, database_url, caplog):
+    books = tmp_path / "books"
+    books.mkdir()
+    db = Database(database_url)
+    store = RunbookStore(books, ROUTES, min_interval=0, archive=DbArchive(db))
+    with caplog.at_level(logging.ERROR):
+        for text in (BROKEN, ACME, BROKEN):
+            write(books, "acme.yaml", text)
+            store.refresh(force=True)
+        assert sum("emial" in r.getMessage() for r in caplog.records) == 2
+    db.dispose()

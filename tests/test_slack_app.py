@@ -286,9 +286,12 @@ def test_typed_references_and_ticket_numbers_never_read_as_ids(app, slack, cw):
     big = open_incident(app, summary="Server down for everyone")
     assert "acknowledged" in command(app, "ack ND-2042").get_json()["text"]
     assert (incident(app, big).status, incident(app, small).status) == ("acknowledged", "open")
-    assert "acknowledged" in command(app, "ack 1042").get_json()["text"]  # ND-1042, the small one
+    # A bare number is a ticket number, never a reference without its prefix (nor an id).
+    assert "No incident with reference or ticket number `1042`" in command(app, "ack 1042").get_json()["text"]
+    assert "No incident" in command(app, "resolve 42").get_json()["text"]
+    assert incident(app, small).status == "open"
+    assert "acknowledged" in command(app, "ack ND-1042").get_json()["text"]  # the small one
     assert incident(app, small).status == "acknowledged"
-    assert command(app, "resolve 42").get_json()["text"].startswith("Usage")  # an id is not typed
     # Both got ticket 45234 from the fake; the ticket number names the newest incident with it.
     assert "resolved" in command(app, "resolve #45234 fixed").get_json()["text"]
     assert (incident(app, big).status, incident(app, small).status) == ("resolved", "acknowledged")
@@ -391,12 +394,12 @@ def test_incidents_ack_and_resolve_by_reference(app, slack):
     assert "ND-1001" in listing["text"] and "&lt;!channel&gt; email down" in listing["text"]
     acked = command(app, "ack ND-1001").get_json()
     assert acked["response_type"] == "in_channel" and "acknowledged by <@W111>" in acked["text"]
-    again = command(app, "ack 1001", user="W222").get_json()
+    again = command(app, "ack nd1001", user="W222").get_json()
     assert again["response_type"] == "ephemeral" and "already acknowledged by <@W111>" in again["text"]
     resolved = command(app, "resolve ND-1001 replaced the switch").get_json()
     assert "resolved by <@W111> — replaced the switch" in resolved["text"]
     assert incident(app, inc).resolution_note == "replaced the switch"
-    assert command(app, "ack ND-9999").get_json()["text"].startswith("Usage")
+    assert "No incident with reference or ticket number `ND-9999`" in command(app, "ack ND-9999").get_json()["text"]
 
 
 def test_oncall_and_status(app, clock):

@@ -3,7 +3,9 @@ the first route keeps retrying.
 
 The deadline (NIGHTDESK_P1_DELIVERY_DEADLINE_S, 60 s by default) runs from the incident's
 opening. A check is scheduled when a P1's page first fails; the sweep runs one for any P1 still
-undelivered past its deadline that has not been checked (a page stuck waiting, a lost job).
+undelivered past its deadline that has not been checked (a page stuck waiting, a lost job), and
+the follow-up MSP alert for one whose fallback was paged half a deadline ago, so neither rests on
+a single scheduled job.
 """
 from __future__ import annotations
 
@@ -30,17 +32,26 @@ def schedule_check(svc: Services, incident: Incident) -> None:
 
 
 def overdue(svc: Services, s) -> list[int]:
-    """P1 incidents past their deadline with no route delivered and no check made yet (the last
-    day's only: an older one has long been seen by a person or by the terminal alert)."""
+    """P1 incidents past their deadline with no route delivered whose next check is due: never
+    checked, or a fallback paged more than half a deadline ago with still nothing delivered (the
+    last day's only: an older one has long been seen by a person or by the terminal alert)."""
     now = svc.clock()
-    due = now - timedelta(seconds=svc.config.p1_delivery_deadline)
+    deadline = svc.config.p1_delivery_deadline
     delivered = exists().where(Page.incident_id == Incident.id, Page.kind != "ticket",
                                Page.status == "sent")
-    checked = exists().where(Event.incident_id == Incident.id, Event.kind == MARK)
-    return list(s.scalars(select(Incident.id).where(
+    candidates = list(s.scalars(select(Incident.id).where(
         Incident.severity == "P1", Incident.status == "open", Incident.is_test.is_(False),
-        Incident.pages_planned.is_(True), Incident.created_at <= due,
-        Incident.created_at > now - timedelta(days=1), ~delivered, ~checked)))
+        Incident.pages_planned.is_(True), Incident.created_at <= now - timedelta(seconds=deadline),
+        Incident.created_at > now - timedelta(days=1), ~delivered)))
+    if not candidates:
+        return []
+    marks: dict[int, list[Event]] = {i: [] for i in candidates}
+    for mark in s.scalars(select(Event).where(Event.incident_id.in_(candidates), Event.kind == MARK)):
+        marks[mark.incident_id].append(mark)
+    follow_up = now - timedelta(seconds=deadline / 2)
+    return [i for i, done in marks.items() if not done or (
+        all(m.detail.get("paged") == "fallback" for m in done)
+        and max(m.created_at for m in done) <= follow_up)]
 
 
 def check_delivery(svc: Services, incident_id: int) -> None:
@@ -62,13 +73,19 @@ def check_delivery(svc: Services, incident_id: int) -> None:
         if any(p.status == "sent" for p in routes) or any(m.detail.get("paged") != "fallback"
                                                            for m in marks):
             return
+        if marks:  # the fallback was paged: it gets half a deadline before the MSP alert
+            follow_up = max(m.created_at for m in marks) + timedelta(seconds=deadline / 2)
+            if now < follow_up:  # a duplicate or early check: the follow-up stays where it is
+                svc.work.later(MARK, incident_id, delay=(follow_up - now).total_seconds())
+                return
         paged = _fallbacks(svc, s, incident, routes) if not marks else ""
         if paged:  # the fallback gets half the deadline again before the MSP is alerted
             svc.work.later(MARK, incident_id, delay=deadline / 2)
         else:
             paged = _msp_alert(svc, s, incident, routes)
         waited = int((now - incident.created_at).total_seconds())
-        s.add(Event(incident_id=incident.id, kind=MARK, detail={"paged": paged, "after_s": waited}))
+        s.add(Event(incident_id=incident.id, kind=MARK, created_at=now,  # the sweep compares it
+                    detail={"paged": paged, "after_s": waited}))
         if paged:
             log.warning("P1 %s undelivered after %d s: paging %s while retries continue",
                         incident.reference, waited, paged)

@@ -34,21 +34,19 @@ def by_id(svc: Services, incident_id: int) -> Incident | None:
 
 def by_reference(svc: Services, typed: str) -> Incident | None:
     """The incident a person typed: NightDesk's reference ("ND-1042") or the ticket number the
-    page showed ("45234", "#45234"). A bare number is a ticket number first, then a reference
-    without its prefix. Never an id: people never see ids."""
+    page showed ("45234", "#45234"). The prefix decides which, so "1042" is never read as ND-1042
+    (another incident's ticket could be 1042). Never an id: people never see ids."""
     text = str(typed).strip().lstrip("#")
     if not text or len(text) > 32:
         return None
     with svc.db.session() as s:
-        if not text.upper().startswith("ND-"):
-            ticket = s.scalars(select(Incident).where(Incident.ticket_number == text)
-                               .order_by(Incident.id.desc()).limit(1)).first()
-            if ticket is not None:
-                return ticket
-        number = text.upper().removeprefix("ND-")
-        if number.isdigit() and len(number) <= 10 and 1000 < int(number) <= MAX_ID + 1000:
-            return s.get(Incident, int(number) - 1000)
-    return None
+        if text.upper().startswith("ND"):  # "ND-1042", also typed as "nd1042"
+            number = text[2:].lstrip("-")
+            if number.isdigit() and len(number) <= 10 and 1000 < int(number) <= MAX_ID + 1000:
+                return s.get(Incident, int(number) - 1000)
+            return None
+        return s.scalars(select(Incident).where(Incident.ticket_number == text)
+                         .order_by(Incident.id.desc()).limit(1)).first()
 
 
 def acknowledge(svc: Services, incident_id: int, actor: str) -> Outcome:

@@ -31,6 +31,15 @@ def clock(moment: datetime | None, zone_name: str) -> str:
     return f"{local:%H:%M} {local.tzname() or zone_name}"
 
 
+def day_and_clock(moment: datetime | None, zone_name: str) -> str:
+    """"2026-11-24 21:14 EST": the date too, in the same zone as the time."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return f"{moment.astimezone(zone(zone_name)):%Y-%m-%d} {clock(moment, zone_name)}"
+
+
 def ticket_parts(message) -> list[str]:
     parts = [f"Callback {message.callback_number or 'unknown'}",
              f"Ticket {message.ticket_number or 'pending'}"]

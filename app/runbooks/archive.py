@@ -37,6 +37,7 @@ class MemoryArchive:
 
     def keep(self, file: str, version: str, text: str) -> None:
         self.good[file] = (version, text)
+        self.reported.pop(file, None)  # broken again later, even the same way: report it again
 
     def last_good(self, file: str) -> tuple[str, str] | None:
         return self.good.get(file)
@@ -63,6 +64,7 @@ class DbArchive:
                     s.add(RunbookVersion(file=file, good_version=version, good_text=text))
                 elif row.good_version != version:
                     row.good_version, row.good_text, row.updated_at = version, text, utcnow()
+                    row.reported_version = ""  # a later break, even the same one, is news again
         except IntegrityError:
             pass  # another process kept the same file at the same moment
         except SQLAlchemyError as exc:

@@ -111,8 +111,12 @@ class RunbookStore:
         if not changed:
             self._lock.release()
             return
-        threading.Thread(target=self._apply_and_release, args=(stamps,), daemon=True,
-                         name="runbook-reload").start()
+        try:
+            threading.Thread(target=self._apply_and_release, args=(stamps,), daemon=True,
+                             name="runbook-reload").start()
+        except BaseException:  # no thread, no release: the next request must be able to retry
+            self._lock.release()
+            raise
 
     def _apply_and_release(self, stamps: dict[str, tuple]) -> None:
         try:
@@ -134,8 +138,8 @@ class RunbookStore:
             self._parsed.pop(gone, None)
             self._good = {k: v for k, v in self._good.items() if k != gone}
             log.warning("runbook %s removed: that customer is no longer matched", gone)
-        self._stamps = stamps
         self._settle()
+        self._stamps = stamps  # only now: until the live set is settled, readers keep the old one
 
     def _scan(self) -> dict[str, tuple]:
         stamps = {}
@@ -163,7 +167,7 @@ class RunbookStore:
             raw = str(exc).encode()
             self._parsed[name] = (None, [RunbookError(shown, 1, "", f"cannot read: {exc}")])
         else:
-            self._parsed[name] = parse(text, shown, path.stem, self.routes)
+            self._parsed[name] = _parse_safely(text, shown, path.stem, self.routes)
             self._texts[name] = (_version(raw), text)
         if self._parsed[name][0] is None:
             self._texts[name] = (_version(raw), "")
@@ -174,47 +178,53 @@ class RunbookStore:
         if kept is None:
             return None
         path = self.directory / name
-        book, errors = parse(kept[1], _shown_path(path), path.stem, self.routes)
+        book, errors = _parse_safely(kept[1], _shown_path(path), path.stem, self.routes)
         return None if errors else book
 
     def _settle(self) -> None:
         """Decide which version of each file is live, with cross-file checks (one customer id per
-        file, one customer per number) done against the files that were already good."""
-        errors: dict[str, list[RunbookError]] = {}
-        candidates: dict[str, Runbook | None] = {}
-        for name, (book, errs) in self._parsed.items():
-            errors[name] = list(errs)
-            candidates[name] = book
+        file, one customer per number). Versions that were already live, or kept in the archive
+        from before a restart, claim their numbers first, so a new or edited file can never take
+        a number away from a customer whose runbook was accepted earlier."""
+        errors = {name: list(errs) for name, (_, errs) in self._parsed.items()}
+        fresh = {name: book for name, (book, _) in self._parsed.items() if book is not None}
+        kept = {}  # broken files: the version that stays live
+        for name in errors:
+            if name not in fresh and (old := self._good.get(name) or self._archived(name)):
+                kept[name] = old
         owners: dict[str, tuple[str, str]] = {}  # number → (file, customer)
         ids: dict[str, str] = {}
-        for name in sorted(candidates, key=lambda n: (n not in self._good, n)):
-            book = candidates[name]
-            if book is None:
-                continue
-            clash = self._clashes(book, owners, ids)
-            if clash:
-                errors[name].extend(clash)
-                candidates[name] = None
-                continue
-            for number in (*book.numbers, *book.callers):
-                owners[number] = (book.file, book.customer)
-            ids[book.customer] = book.file
-        good = dict(self._good)  # readers keep iterating the old dict while this one is built
-        for name, book in candidates.items():
-            if book is not None:
-                if good.get(name) is not book:
-                    log.info("runbook %s loaded (customer %s, version %s)", book.file,
-                             book.customer, book.version)
-                    self.archive.keep(name, book.version, self._texts[name][1])
+        good: dict[str, Runbook] = {}
+        for name in sorted({*fresh, *kept}, key=lambda n: (not self._established(n, fresh), n)):
+            for book in (fresh.get(name), kept.get(name) or self._good.get(name)):
+                if book is None:
+                    continue
+                clash = self._clashes(book, owners, ids)
+                if clash:
+                    errors[name].extend(e for e in clash if e not in errors[name])
+                    continue
+                for number in (*book.numbers, *book.callers):
+                    owners[number] = (book.file, book.customer)
+                ids[book.customer] = book.file
                 good[name] = book
-            elif errors[name]:
-                if name not in good and (kept := self._archived(name)) is not None:
-                    good[name] = kept
-        self._good = good
-        for name, book in candidates.items():
-            if book is None and errors[name]:
-                self._report(name, errors[name])
+                break
+        for name, book in good.items():
+            if fresh.get(name) is book and self._good.get(name) is not book:
+                log.info("runbook %s loaded (customer %s, version %s)", book.file,
+                         book.customer, book.version)
+                self.archive.keep(name, book.version, self._texts[name][1])
+        self._good = good  # one assignment: readers iterate either the old dict or this one
+        for name, errs in errors.items():
+            if errs:  # a file with errors is never the live version: either it failed or it clashed
+                self._report(name, errs)
         self._errors = {k: v for k, v in errors.items() if v}
+
+    def _established(self, name: str, fresh: dict[str, Runbook]) -> bool:
+        """Live before this settle, or the very version the archive kept as good."""
+        if name in self._good or name not in fresh:
+            return True
+        last = self.archive.last_good(name)
+        return last is not None and last[0] == fresh[name].version
 
     def _report(self, name: str, errors: list[RunbookError]) -> None:
         """Log a broken file once per broken version, across every process sharing the archive."""
@@ -253,6 +263,21 @@ def check_directory(directory: Path, routes: Routes) -> tuple[list[Runbook], lis
     if not any(p for p in Path(directory).glob("*.y*ml")):
         errors.append(RunbookError(str(directory), 1, "", "no runbook files (*.yaml) found"))
     return store.all(), errors
+
+
+def _parse_safely(text: str, shown: str, stem: str, routes: Routes):
+    """parse(), with any failure of the YAML library (a control character, a date that isn't
+    one, an unknown tag, nesting past Python's recursion limit) turned into that file's error."""
+    try:
+        return parse(text, shown, stem, routes)
+    except RecursionError:
+        return None, [RunbookError(shown, 1, "", "cannot parse: nested too deeply")]
+    except Exception as exc:  # noqa: BLE001 — one bad file must never stop the others loading
+        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
+        if isinstance(getattr(exc, "position", None), int):  # the reader counts characters
+            line = text.count("\n", 0, exc.position) + 1
+        detail = " ".join(str(exc).split())[:300]
+        return None, [RunbookError(shown, line, "", f"cannot parse: {detail}")]
 
 
 def _version(raw: bytes) -> str:

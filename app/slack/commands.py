@@ -69,9 +69,10 @@ def _incidents(rest, actor, form):
 
 
 def _ack(rest, actor, form):
-    incident = ownership.by_reference(_svc(), rest.split(" ")[0]) if rest else None
+    ref = rest.split(" ")[0]
+    incident = ownership.by_reference(_svc(), ref) if ref else None
     if incident is None:
-        return _reply("Usage: `/nightdesk ack ND-1042`")
+        return _reply(_not_found(ref, "ack ND-1042"))
     outcome = ownership.acknowledge(_svc(), incident.id, actor)
     if not outcome.changed:
         return _reply(already(outcome))
@@ -82,12 +83,18 @@ def _resolve(rest, actor, form):
     ref, _, note = rest.partition(" ")
     incident = ownership.by_reference(_svc(), ref) if ref else None
     if incident is None:
-        return _reply("Usage: `/nightdesk resolve ND-1042 [note]`")
+        return _reply(_not_found(ref, "resolve ND-1042 [note]"))
     outcome = ownership.resolve(_svc(), incident.id, actor, note)
     if not outcome.changed:
         return _reply(already(outcome))
     said = f" — {escape(note)}" if note else ""
     return _reply(f":wrench: {incident.reference} resolved by {who(actor)}{said}", public=True)
+
+
+def _not_found(ref: str, usage: str) -> str:
+    found = f"No incident with reference or ticket number `{escape(ref[:32])}`. " if ref else ""
+    return (f"{found}Usage: `/nightdesk {usage}` (NightDesk's reference, or the ticket number "
+            "the page shows)")
 
 
 def _oncall(rest, actor, form):
@@ -120,7 +127,7 @@ def _status(rest, actor, form):
         queued = "unreachable"
     health = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(failures.items())) or "no failures"
     return _reply(f"*NightDesk status*\n• Queue: {queued} waiting\n• Open incidents: {open_count}\n"
-                  f"• Last page sent: {f'{last:%Y-%m-%d} {layout.clock(last, svc.config.timezone)}' if last else 'never'}\n"
+                  f"• Last page sent: {layout.day_and_clock(last, svc.config.timezone) or 'never'}\n"
                   f"• Vendors, last hour: {health}\n"
                   f"• Runbook errors: {len(svc.runbooks.errors())}")
 
