@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import statistics
 import itertools
+import math
 import threading
 import time
 import uuid
@@ -118,8 +119,8 @@ def run_calls(urls: list[str], numbers: list[str], concurrent: int, calls: int,
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+    ordered = sorted(values)  # nearest rank
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 def median(values: list) -> float | None:

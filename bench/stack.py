@@ -97,7 +97,13 @@ class Stack:
                 self.urls.append(f"http://127.0.0.1:{port}")
             for url in self.urls:
                 wait_http(url + "/healthz")
-            time.sleep(1)  # the consumers' first poll
+            for n in range(pairs):  # measure from the consumers' first poll, not their start-up
+                log = self.tmp / f"worker{n}.log"
+                deadline = time.monotonic() + 60
+                while b"Huey consumer started" not in log.read_bytes():
+                    if self.workers[n].poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("worker did not start:\n" + self.logs())
+                    time.sleep(0.1)
         except BaseException:
             self.close()
             raise
