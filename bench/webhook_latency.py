@@ -5,7 +5,8 @@ At each concurrency level, that many callers play whole calls at once (/voice/in
 /voice/gather with speech, /voice/next polls with their <Pause> until a question or the end,
 /voice/status), with gunicorn + `python -m app.worker` and loopback LLM (1.5 s), ConnectWise
 (0.5 s) and Slack (0.3 s) fakes behind NightDesk. Prints one JSON line: per level, the p50 and
-p99 of every webhook request for both apps and the ratio of the p99s (medians over --runs).
+p99 of every webhook request for both apps, the ratio of the p99s, and NightDesk's p99 per webhook
+(incoming_p99_ms, gather_p99_ms, next_p99_ms, status_p99_ms); medians over --runs.
 
     python bench/webhook_latency.py [--levels 1,10,50] [--min-calls 3] [--runs 3]
                                     [--database postgresql://…] [--queue redis://…]
@@ -24,8 +25,12 @@ from bench.calls import median, percentile, rounded, run_calls  # noqa: E402
 from bench.stack import Stack, StaticTwiML  # noqa: E402
 
 
-def latencies_ms(records) -> list[float]:
-    return [seconds * 1000 for record in records for _, seconds in record.requests]
+def latencies_ms(records, path: str = "") -> list[float]:
+    return [seconds * 1000 for record in records for where, seconds in record.requests
+            if path in ("", where)]
+
+
+PATHS = ("/voice/incoming", "/voice/gather", "/voice/next", "/voice/status")
 
 
 def one_run(args, levels: list[int]) -> dict[int, dict]:
@@ -47,6 +52,8 @@ def one_run(args, levels: list[int]) -> dict[int, dict]:
                 "requests": len(mine), "p50_ms": percentile(mine, 50), "p99_ms": percentile(mine, 99),
                 "static_requests": len(base), "static_p50_ms": percentile(base, 50),
                 "static_p99_ms": percentile(base, 99)}
+            for path in PATHS:  # which webhook makes the tail
+                figures[level][path.split("/")[-1] + "_p99_ms"] = percentile(latencies_ms(ours, path), 99)
             time.sleep(1)  # let the worker finish the level's pages before the next one
     finally:
         static.close()

@@ -72,6 +72,7 @@ def test_webhook_latency_compares_with_static_twiml(printed):
     assert level["completed"] == 1 and level["requests"] >= 6 and level["static_requests"] >= 6
     assert 0 < level["static_p50_ms"] <= level["static_p99_ms"] < 10_000
     assert 0 < level["p50_ms"] <= level["p99_ms"] < 10_000
+    assert all(level[f"{hook}_p99_ms"] > 0 for hook in ("incoming", "gather", "next", "status"))
     assert level["p99_ratio"] == pytest.approx(level["p99_ms"] / level["static_p99_ms"], rel=0.02)
 
 
