@@ -89,6 +89,12 @@ class Config:
     # Request bodies larger than this are refused with 413 before they are read: Twilio's
     # webhooks and Slack's payloads are a few KiB (NIGHTDESK_MAX_REQUEST_BYTES).
     max_request_bytes: int = 64 * 1024
+    # Where a call is kept on disk while the database can't take it (NIGHTDESK_SPOOL_DIR; default
+    # instance/spool), drained into the normal intake by the worker once the database is back.
+    spool_dir: Path | None = None
+    # The MSP's own phone number, told to a caller when nothing at all could store their call
+    # (NIGHTDESK_MSP_PHONE, E.164).
+    msp_phone: str = ""
 
     extra: dict = field(default_factory=dict)
 
@@ -110,6 +116,9 @@ class Config:
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.instance_path / 'nightdesk.db'}"
+
+    def resolved_spool_dir(self) -> Path:
+        return Path(self.spool_dir or Path(self.instance_path) / "spool")
 
     def resolved_queue_url(self) -> str:
         return self.queue_url or f"sqlite:///{self.instance_path / 'queue.db'}"
@@ -167,6 +176,8 @@ class Config:
             timezone=r.timezone("NIGHTDESK_TIMEZONE"),
             max_request_bytes=r.size("NIGHTDESK_MAX_REQUEST_BYTES", 64 * 1024, 4096, 16 * 1024 * 1024),
             p1_delivery_deadline=r.seconds("NIGHTDESK_P1_DELIVERY_DEADLINE_S", 60.0, 5, 3600),
+            spool_dir=Path(r.text("NIGHTDESK_SPOOL_DIR")) if r.text("NIGHTDESK_SPOOL_DIR") else None,
+            msp_phone=r.e164("NIGHTDESK_MSP_PHONE"),
         )
         webhook = r.url("NIGHTDESK_SLACK_WEBHOOK")
         if webhook and urlsplit(webhook).hostname not in cfg.slack_webhook_hosts:
@@ -240,19 +251,17 @@ class _Reader:
         return int(raw)
 
     def days(self, name: str, default: int) -> int:
-        raw = self.text(name)
-        if not raw:
-            return default
-        if not raw.isdigit() or not 1 <= int(raw) <= 366:
-            raise ConfigError(f"{name}: expected a whole number of days 1-366, got {raw!r}")
-        return int(raw)
+        return self._whole(name, default, 1, 366, "a whole number of days 1-366")
 
     def size(self, name: str, default: int, low: int, high: int) -> int:
+        return self._whole(name, default, low, high, f"a number of bytes {low}-{high}")
+
+    def _whole(self, name: str, default: int, low: int, high: int, expected: str) -> int:
         raw = self.text(name)
         if not raw:
             return default
         if not raw.isdigit() or not low <= int(raw) <= high:
-            raise ConfigError(f"{name}: expected a number of bytes {low}-{high}, got {raw!r}")
+            raise ConfigError(f"{name}: expected {expected}, got {raw!r}")
         return int(raw)
 
     def seconds(self, name: str, default: float, low: float, high: float) -> float:

@@ -1,6 +1,7 @@
-"""GET /healthz: 200 when the database and the queue both accept a write right now; 503 with the
-reason otherwise. A read is not enough: a full or read-only disk still answers SELECT 1 while
-every caller's turn fails to save."""
+"""GET /healthz: 200 when the database, the queue and the call spool all accept a write right now;
+503 with the reason otherwise. A read is not enough: a full or read-only disk still answers
+SELECT 1 while every caller's turn fails to save. `spooled` counts the calls waiting on disk for
+the database (app.incidents.spool)."""
 from __future__ import annotations
 
 import os
@@ -11,6 +12,7 @@ import socket
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import delete
 
+from app.incidents.spool import spool_for
 from app.models import HealthProbe
 
 bp = Blueprint("health", __name__)
@@ -28,15 +30,20 @@ def healthz():
     svc = current_app.extensions["nightdesk"]
     huey = current_app.extensions["huey"]
     checks = {"database": _check(svc.config, lambda: database_write(svc)),
-              "queue": _check(svc.config, lambda: queue_write(huey))}
+              "queue": _check(svc.config, lambda: queue_write(huey)),
+              "spool": _check(svc.config, spool_for(svc.config).probe)}
     try:
         checks["queue_pending"] = huey.pending_count()
     except Exception as exc:
         checks["queue_pending"] = f"error: {type(exc).__name__}"
+    try:
+        checks["spooled"] = spool_for(svc.config).count()
+    except OSError as exc:
+        checks["spooled"] = f"error: {type(exc).__name__}"
     checks["runbooks"] = len(svc.runbooks.all())
     checks["runbook_errors"] = len(svc.runbooks.errors())
     reasons = [f"{name} cannot accept a write ({checks[name][len('error: '):]})"
-               for name in ("database", "queue") if checks[name] != "ok"]
+               for name in ("database", "queue", "spool") if checks[name] != "ok"]
     ok = not reasons
     _say_changes(reasons)
     return jsonify(ok=ok, reasons=reasons, **checks), 200 if ok else 503

@@ -11,8 +11,12 @@ calls without one: severity P1/P2), routing right on paged calls (security → a
 says security; outage → any other rule), mean turns, latency median/p95, tokens, and the
 fallback's own cost per decision.
 
-    .venv/bin/python bench/triage_eval.py [--set dev|heldout|both] [--heldout PATH] [--llm]
-                                          [--show-misses]
+    .venv/bin/python bench/triage_eval.py [--set dev|fresh|heldout|both|all] [--heldout PATH]
+                                          [--llm] [--show-misses]
+
+Sets: `dev` (triage_cases, triage_dev_extra, dev_more: tuned on), `fresh` (dev_fresh: written
+before the issue-9 rework, reported on its own), `heldout`; `both` = dev + heldout, `all` = the
+three.
 """
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ from app.triage.questions import classify_question  # noqa: E402
 CASES = ROOT / "tests" / "data" / "triage_cases.yaml"
 DEV = [CASES, ROOT / "tests" / "data" / "triage_dev_extra.yaml"]  # on runbooks/
 DEV_MORE = ROOT / "tests" / "data" / "dev_more" / "calls.yaml"  # held-out format, own runbooks
+DEV_FRESH = ROOT / "tests" / "data" / "dev_fresh" / "calls.yaml"  # same format, other customers
+DEV_FRESH_B2 = DEV_FRESH.parent / "batch2.yaml"  # its second batch, same runbooks
 HELDOUT = ROOT / "tests" / "data" / "heldout" / "calls.yaml"
 NOT_SURE = "I'm not sure."
 MAX_TURNS = 6
@@ -57,6 +63,8 @@ def set_groups(name: str, heldout: Path = HELDOUT) -> list[tuple[list[dict], Pat
     if name == "dev":
         groups = [(load_cases(*DEV), ROOT / "runbooks"),
                   (load_cases(DEV_MORE), DEV_MORE.parent / "runbooks")]
+    elif name == "fresh":
+        groups = [(load_cases(DEV_FRESH, DEV_FRESH_B2), DEV_FRESH.parent / "runbooks")]
     elif Path(heldout).exists():
         groups = [(load_cases(heldout), Path(heldout).parent / "runbooks")]
     else:
@@ -179,7 +187,7 @@ def _pct(values: list[float], q: float) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--set", choices=("dev", "heldout", "both"), default="both")
+    parser.add_argument("--set", choices=("dev", "fresh", "heldout", "both", "all"), default="both")
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
     parser.add_argument("--llm", action="store_true",
                         help="also run the LLM path (OPENAI_API_KEY, OPENAI_BASE_URL, "
@@ -194,7 +202,9 @@ def main() -> None:
         llm = OpenAILLM(config.openai_api_key, config.triage_model, config.openai_base_url,
                         timeout=config.triage_timeout)
         paths.append(("llm", lambda: TriageAgent(llm, ROOT / "prompts")))
-    for name in ("dev", "heldout") if args.set == "both" else (args.set,):
+    names = {"both": ("dev", "heldout"), "all": ("dev", "fresh", "heldout")}.get(args.set,
+                                                                               (args.set,))
+    for name in names:
         loaded = load_set(name, args.heldout)
         if loaded is None:
             print(json.dumps({"bench": "triage_eval", "set": name,

@@ -34,6 +34,7 @@ def test_nothing_is_required_for_the_embedded_default():
     ({"NIGHTDESK_LINK_TTL_DAYS": "a week"}, "NIGHTDESK_LINK_TTL_DAYS"),
     ({"NIGHTDESK_LINK_TTL_DAYS": "0"}, "NIGHTDESK_LINK_TTL_DAYS"),
     ({"NIGHTDESK_RUNBOOK_MAX_BYTES": "1MB"}, "NIGHTDESK_RUNBOOK_MAX_BYTES"),
+    ({"NIGHTDESK_MSP_PHONE": "555-0199"}, "NIGHTDESK_MSP_PHONE"),
 ])
 def test_a_set_but_invalid_variable_is_named_in_one_line(env, named):
     with pytest.raises(ConfigError) as err:
@@ -73,3 +74,11 @@ def test_secrets_never_show_in_the_settings_repr():
                "NIGHTDESK_SECRET_KEY": "a-long-install-secret-key"}
     shown = repr(Config.from_env({**secrets, "SMTP_HOST": "smtp.example"}))
     assert not [value for value in secrets.values() if value in shown]
+
+
+def test_the_spool_lives_under_the_instance_unless_nightdesk_spool_dir_says_otherwise(tmp_path):
+    assert Config.from_env({"NIGHTDESK_INSTANCE_PATH": str(tmp_path)}).resolved_spool_dir() == \
+        tmp_path / "spool"
+    cfg = Config.from_env({"NIGHTDESK_SPOOL_DIR": str(tmp_path / "elsewhere"),
+                           "NIGHTDESK_MSP_PHONE": "+15555550199"})
+    assert cfg.resolved_spool_dir() == tmp_path / "elsewhere" and cfg.msp_phone == "+15555550199"

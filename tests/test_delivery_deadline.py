@@ -85,17 +85,23 @@ def test_a_failing_fallback_route_leads_to_the_msp_alert_at_the_deadline(
     assert [p.status for p in pages(app)[:2]] == ["queued", "queued"]  # both still retrying
 
 
+def sweeps_once_due(app, clock, not_yet: int) -> None:
+    """The sweep leaves the check alone `not_yet` seconds on, then runs it two seconds later."""
+    from app.incidents import sweep
+    clock.advance(not_yet)
+    assert sweep(app.extensions["nightdesk"])["undelivered"] == 0
+    clock.advance(2)
+    assert sweep(app.extensions["nightdesk"])["undelivered"] == 1
+    drain(app)
+
+
 def test_the_sweep_alerts_for_a_p1_whose_deadline_check_was_lost(make_app, runbooks_dir, slack, clock):
     from app.incidents import sweep
     app = app_for(make_app, runbooks_dir, slack)
     open_p1(app, "+15555550303")
     drain(app)
     app.extensions["huey"].flush()  # the queue loses the scheduled check and the retry
-    clock.advance(59)
-    assert sweep(app.extensions["nightdesk"])["undelivered"] == 0
-    clock.advance(2)
-    assert sweep(app.extensions["nightdesk"])["undelivered"] == 1
-    drain(app)
+    sweeps_once_due(app, clock, 59)
     assert len(arrivals(slack, MSP)) == 1
     assert sweep(app.extensions["nightdesk"])["undelivered"] == 0  # checked once
 
@@ -148,11 +154,7 @@ def test_the_sweep_sends_the_msp_alert_when_the_fallbacks_follow_up_check_was_lo
     drain(app)  # the check pages the fallback (which fails too) and schedules the follow-up
     assert arrivals(slack, MSP) == []
     app.extensions["huey"].flush()  # the queue loses the follow-up
-    clock.advance(29)
-    assert sweep(app.extensions["nightdesk"])["undelivered"] == 0
-    clock.advance(2)
-    assert sweep(app.extensions["nightdesk"])["undelivered"] == 1
-    drain(app)
+    sweeps_once_due(app, clock, 29)
     assert len(arrivals(slack, MSP)) == 1
     clock.advance(60)
     assert sweep(app.extensions["nightdesk"])["undelivered"] == 0  # the MSP alert ends it

@@ -209,29 +209,30 @@ def test_the_service_starts_with_such_a_file_in_the_folder(tmp_path):
 BETA = ACME.replace("name: Acme", "name: Beta")
 
 
+def restarted_with(books, db, changes: dict[str, str]) -> RunbookStore:
+    """zulu.yaml accepted by one process; then `changes` written; then a fresh process."""
+    write(books, "zulu.yaml", ACME)
+    assert RunbookStore(books, ROUTES, min_interval=0, archive=DbArchive(db)).get("zulu")
+    for name, text in changes.items():
+        write(books, name, text)
+    return RunbookStore(books, ROUTES, min_interval=0, archive=DbArchive(db))
+
+
 def test_after_a_restart_a_new_file_cannot_take_an_accepted_customers_number(tmp_path, database_url):
     """'aaa.yaml' sorts first, but 'zulu.yaml' had the number before the restart: it keeps it."""
-    books = tmp_path / "books"
-    books.mkdir()
-    write(books, "zulu.yaml", ACME)
+    (books := tmp_path / "books").mkdir()
     db = Database(database_url)
-    assert RunbookStore(books, ROUTES, min_interval=0, archive=DbArchive(db)).get("zulu")
-    write(books, "aaa.yaml", BETA)  # added while the service was down, claims the same number
-    after = RunbookStore(books, ROUTES, min_interval=0, archive=DbArchive(db))
+    # aaa.yaml is added while the service is down, and claims the same number.
+    after = restarted_with(books, db, {"aaa.yaml": BETA})
     assert after.for_call("+15555550101", "").customer == "zulu"
     assert "already matched to zulu" in str(after.errors())
     db.dispose()
 
 
 def test_a_broken_file_kept_from_the_archive_still_owns_its_number(tmp_path, database_url):
-    books = tmp_path / "books"
-    books.mkdir()
-    write(books, "zulu.yaml", ACME)
+    (books := tmp_path / "books").mkdir()
     db = Database(database_url)
-    assert RunbookStore(books, ROUTES, min_interval=0, archive=DbArchive(db)).get("zulu")
-    write(books, "zulu.yaml", BROKEN)
-    write(books, "aaa.yaml", BETA)
-    after = RunbookStore(books, ROUTES, min_interval=0, archive=DbArchive(db))
+    after = restarted_with(books, db, {"zulu.yaml": BROKEN, "aaa.yaml": BETA})
     assert after.for_call("+15555550101", "").customer == "zulu"
     assert after.get("aaa") is None and "already matched to zulu" in str(after.errors())
     db.dispose()

@@ -34,19 +34,24 @@ def test_scale_from_a_later_answer_joins_the_headline(books):
     assert d.summary == "The main server is down — whole office (30)" and d.severity == "P1"
 
 
-def test_without_the_llm_the_page_headline_is_the_problem(make_app):
-    registry, slack = recording_channels()
-    app = make_app(channels=registry)
+def first_headline(app, slack, said: str) -> str:
+    """One call that says `said` and hangs up: the first line of the one page it raised."""
     caller = TwilioCaller(app.test_client())
     caller.post("/voice/incoming")
-    caller.post("/voice/gather?turn=1", SpeechResult="Hi. this is tom from the front desk the main "
-                                                      "server is down and nobody can work")
+    caller.post("/voice/gather?turn=1", SpeechResult=said)
     drain(app)
     caller.post("/voice/status", CallStatus="completed")
     drain(app)
     [(_, message)] = slack.sent
-    assert message.headline_lines()[0] == ("P1 · Acme Dental · The main server is down and nobody "
-                                           "can work")
+    return message.headline_lines()[0]
+
+
+def test_without_the_llm_the_page_headline_is_the_problem(make_app):
+    registry, slack = recording_channels()
+    app = make_app(channels=registry)
+    assert first_headline(app, slack, "Hi. this is tom from the front desk the main server is "
+                          "down and nobody can work") == ("P1 · Acme Dental · The main server is "
+                                                          "down and nobody can work")
 
 
 @pytest.mark.parametrize("model_summary, shown", [
@@ -61,12 +66,5 @@ def test_with_the_llm_a_greeting_never_heads_the_page(make_app, llm_server, mode
     registry, slack = recording_channels()
     app = make_app({"openai_api_key": "sk-test", "openai_base_url": llm_server.base_url,
                     "triage_timeout": 2.0}, channels=registry)
-    caller = TwilioCaller(app.test_client())
-    caller.post("/voice/incoming")
-    caller.post("/voice/gather?turn=1", SpeechResult="Hi. This is Tom from the front desk. The main "
-                                                      "server is down and nobody can work.")
-    drain(app)
-    caller.post("/voice/status", CallStatus="completed")
-    drain(app)
-    [(_, message)] = slack.sent
-    assert message.headline_lines()[0] == f"P1 · Acme Dental · {shown}"
+    said = "Hi. This is Tom from the front desk. The main server is down and nobody can work."
+    assert first_headline(app, slack, said) == f"P1 · Acme Dental · {shown}"

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select, update
 
 from app.models import Call, Incident, Page, Turn
 
-from . import deadline
+from . import deadline, replay
 from .lease import LEASE_S
 from .services import Services
 
@@ -68,6 +68,9 @@ def sweep(svc: Services, grace: float | None = None) -> dict:
         svc.work.later("escalate", incident_id)
     for incident_id in undelivered:
         svc.work.later(deadline.MARK, incident_id)
+    # Last, with the database known to answer: calls kept on disk while it didn't.
+    spooled = replay.drain(svc)
     return {"turns": len(turns), "calls": len(calls), "tickets": len(tickets),
             "unpaged": len(unpaged), "pages": len(pages), "escalations": len(escalations),
-            "wakes": len(wakes), "undelivered": len(undelivered)}
+            "wakes": len(wakes), "undelivered": len(undelivered),
+            "spooled": spooled["replayed"] + spooled["failed"]}

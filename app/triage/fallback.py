@@ -15,6 +15,7 @@ from .questions import CALLBACK, COMPANY, OTHER, QUESTIONS, SCOPE, SECURITY, cla
 from .runbook_words import book_words, is_security_rule
 from .situation import Situation, assess, read_call, signals
 from .text import Phrases, TURN_MAX, tokens
+from . import vocabulary as V
 
 
 def fallback_decide(ctx: TriageContext, reason_prefix: str = "") -> Decision:
@@ -76,7 +77,7 @@ def pick_rule(ctx: TriageContext, sit: Situation, severity: str, kind: str) -> t
 
 # What a caller says when they have described their problem, in whatever words.
 HEARD = ("outage", "impact", "maybe", "warning", "request", "supplies", "degraded", "healthy",
-         "empty", "risk", "device", "mine", "one", "critical")
+         "empty", "risk", "critical")  # not a device alone: "am I through to the computer people?"
 
 
 def _question(ctx: TriageContext, sit: Situation, callback: str, severity: str, kind: str) -> str:
@@ -94,10 +95,13 @@ def _question(ctx: TriageContext, sit: Situation, callback: str, severity: str, 
     # Who is affected decides between the morning and a page: ask when nobody said, when "my X"
     # may be everyone's, or when "everyone" rests on a system nothing else marks as critical.
     personal = sit.scope == "one" and sit.get("device") and not sit.get("critical")
-    soft_all = sit.scope == "all" and not (sit.get("critical") or sit.get("impact"))
+    business = [i for i in sit.get("impact") if i not in V.IMPACT_PERSONAL]
+    soft_all = sit.scope == "all" and not business and not (  # "nothing opens", "the whole
+        sit.get("critical") and sit.scope_people)                # office can't print"
     unclear = kind != "security" and (sit.scope is None or soft_all or (
         sit.scope_unsure and not personal)) and (sit.get("outage") or sit.get("impact"))
-    unclear = unclear and not (sit.get("healthy") or sit.get("empty") or sit.get("supplies"))
+    unclear = unclear and not (sit.get("healthy") or sit.get("supplies") or (
+        sit.get("empty") and not sit.get("pressure")))
     if unclear and SCOPE not in asked:
         return SCOPE
     return ""

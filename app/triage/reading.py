@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from . import vocabulary as V
 from . import security_words as S
 from . import scope_words as W
+from . import clause_reading as C
 from .runbook_words import BookWords
 from .scope import scope_of
-from .text import PhraseBook, near, normal, tokens
+from .text import PhraseBook, Phrases, near, normal, tokens
 
 CLAUSE = re.compile(r"[.;!?,:]+|\s(?:but|though|although|however)\s")
 
@@ -24,10 +25,11 @@ P = PhraseBook({
     "supplies": V.SUPPLIES, "empty": V.EMPTY, "degraded": V.DEGRADED, "fine": V.FINE,
     "impact": V.IMPACT, "critical": V.CRITICAL, "maybe": S.SECURITY_MAYBE,
     "denied": S.SECURITY_DENIED, "request": V.REQUEST, "defer": V.DEFER,
-    "pressure": V.TIME_PRESSURE, "resolved": V.RESOLVED, "key": V.KEY_PERSON, "device": W.DEVICES, "risk": V.RISK,
+    "pressure": V.TIME_PRESSURE, "restore": V.RESTORE, "hedge": V.HEDGE, "resolved": V.RESOLVED, "key": V.KEY_PERSON, "device": W.DEVICES, "risk": V.RISK,
     "origin": S.UNKNOWN_ORIGIN, "given": S.CREDENTIALS_GIVEN,
     **{f"security:{kind}": words for kind, words in S.SECURITY.items()},
 })
+P_LOW = Phrases(S.LOW_THREAT)
 NOT_PEOPLE = {" ".join(tokens(p)) for p in W.NOT_PEOPLE}
 SCOPE_KINDS, STATE_KINDS = ("one", "group", "all", "mine", "dept"), ("outage", "warning", "healthy",
                                                              "supplies", "empty", "degraded")
@@ -40,6 +42,7 @@ class Turn:
     scope: str | None = None                        # one | group | all
     scope_words: list = field(default_factory=list)
     scope_unsure: bool = False                      # "everyone at <one of several sites>", "my X"
+    scope_people: bool = False                      # "all" said of people, not of a system
     count: int | None = None
     words: list = field(default_factory=list)
 
@@ -58,10 +61,23 @@ def read_turn(speech: str, book: BookWords, answers_scope: bool = False) -> Turn
         found["book_critical"] = book.critical.find(words)
         found["outage"] = [h for h in found["outage"] if h[2] != "down" or not h[0]
                            or words[h[0] - 1] not in V.NOT_DOWN_AFTER] + _negated(words)
+        found["outage"] += C.not_working(words)
+        found["fine"] = [h for h in found["fine"] if not C.negated_before(words, h[0])]
+        found["all"] = [h for h in found["all"] if not C.of_a_system(words, h)]
+        found["outage"], moved = C.warning_not_outage(words, found["outage"])
+        found["warning"] += [(0, 0, f"backup or maintenance: {p}") for p in moved]
+        found["critical"] = [h for h in found["critical"]
+                             if h[2] != "email" or not C.email_is_message(words, h[0])]
+        if C.others_work(words):
+            found["one"].append((0, 0, "the others work"))
+            found["fine"].append((0, 0, "the others work"))
         _longest_wins(found, SCOPE_KINDS)
         _longest_wins(found, STATE_KINDS)
         fine = bool(found["fine"]) and not found["outage"] and not found["impact"]
         fine_clauses += fine
+        if fine:  # "the warehouse wifi and scanners are fine": the systems that matter work
+            spans.setdefault("critical_fine", []).extend(
+                (words, st, p) for st, _, p in found["critical"] + found["book_critical"])
         for kind, hits in found.items():
             if fine and kind in ("all", "outage", "critical", "book_critical", "impact", "site"):
                 continue  # "the north site is fine": nothing here is affected
@@ -85,6 +101,8 @@ def read_turn(speech: str, book: BookWords, answers_scope: bool = False) -> Turn
             turn.security.append(f"{label}: {stretch}")
         elif label == "credentials" and every_word & S.LOCKOUT:
             continue  # "I typed my password wrong too many times": a lockout
+        elif label in S.CONTEXT_ONLY:
+            continue  # "I logged into the portal", "I still have access": nothing wrong said
         else:
             spans.setdefault("maybe", []).append(([], 0, f"{label}: {stretch}"))
     for _, _, phrase in spans.pop("given", []):
@@ -96,6 +114,16 @@ def read_turn(speech: str, book: BookWords, answers_scope: bool = False) -> Turn
         turn.security += [f"unknown account: {p}" for _, _, p in spans["origin"]]
     if spans.get("risk") and not every_word & V.RISK_PLACES:
         del spans["risk"]  # "the office is too hot" is no risk to the business tonight
+    if P_LOW.find(turn.words):  # the tool caught adware: a warning, not an incident
+        spans.setdefault("warning", []).extend(
+            ([], 0, s) for s in turn.security if s.startswith("security alert"))
+        turn.security = [s for s in turn.security if not s.startswith("security alert")]
+    due = C.deadline(turn.words)
+    if due:
+        spans.setdefault("pressure", []).append(([], 0, due))
+    only = C.only_one(turn.words)
+    if only:
+        spans.setdefault("all", []).append(([], 0, only))
     turn.hits = {k: list(dict.fromkeys(p for _, _, p in v)) for k, v in spans.items()}
     turn.hits["all"] = [p for p in turn.get("all") if p not in NOT_PEOPLE]
     turn.hits["critical"] = turn.get("critical") + turn.get("book_critical")

@@ -33,6 +33,10 @@ SITE_WORDS = {"clinic", "clinics", "office", "offices", "site", "sites", "locati
 NAME = r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}"
 AT_PLACE = re.compile(rf"\b(?:at\s+(?:the\s+)?({NAME})|in\s+the\s+({NAME})\s+(?:office|clinic|site|"
                       rf"branch|store|location|building|warehouse|hotel|plant))")
+# A sentence of `context` saying a place never closes: the place it names is the night operation.
+ALL_NIGHT = re.compile(r"\b(?:24 hours|24/7|24-hour|24 hour|around the clock|all night|"
+                       r"never closes|open overnight|overnight)\b", re.IGNORECASE)
+CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*){0,2})")
 LISTED = re.compile(r"\b(\w+)\s*\(([^()]{1,200})\)")
 
 
@@ -42,6 +46,7 @@ class BookWords:
     sites: Phrases
     multi_site: bool
     security_rules: tuple[int, ...]
+    night_sites: frozenset = frozenset()   # sites the context says are open all night
 
 
 def is_security_rule(rule) -> bool:
@@ -80,14 +85,27 @@ def _read(book: Runbook) -> BookWords:
         if MATTERS.search(sentence):
             critical += _content_words(sentence, skip_names=True)
     sites = _sites(book.context or "", book.hints)
+    night = _night_sites(book.context or "")
     site_words = {w for s in sites for w in tokens(s)}
     critical = keywords + [w for w in critical if w not in site_words]
     context = set(tokens(book.context or ""))
     plural_sites = {w for w in context if w in SITE_WORDS and w.endswith(("s", "es"))}
     multi = bool(plural_sites) and bool(context & {"two", "three", "four", "five", "six", "several",
                                                    "multiple", "both"} or any(w.isdigit() for w in context))
-    return BookWords(critical=Phrases(critical), sites=Phrases(sites), multi_site=multi,
-                     security_rules=tuple(r.index for r in book.rules if is_security_rule(r)))
+    return BookWords(critical=Phrases(critical), sites=Phrases(sites + night), multi_site=multi,
+                     security_rules=tuple(r.index for r in book.rules if is_security_rule(r)),
+                     night_sites=frozenset(" ".join(tokens(n)) for n in night))
+
+
+def _night_sites(context: str) -> list[str]:
+    """Names in the sentences that say a place is open all night ("the Harbourside hospital, open
+    24 hours"): an outage there is the whole night operation's, not one site's of several."""
+    names = []
+    for sentence in re.split(r"(?<=[.!?;])\s+", context):
+        if ALL_NIGHT.search(sentence):
+            names += [m.group(1) for m in CAPITALISED.finditer(sentence.strip())
+                      if m.group(1).lower() not in STOP]
+    return names
 
 
 def _content_words(text: str, skip_names: bool = False) -> list[str]:

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from .reading import Turn
 
 WORKS = {"work", "works", "load", "loads", "open", "opens", "respond", "responds", "print",
-         "prints", "connect", "connects", "boot", "boots", "start", "starts"}
+         "prints", "connect", "connects", "boot", "boots", "start", "starts", "show", "shows",
+         "appears", "comes"}
 
 
 IDLE = {"sitting", "saying", "going", "asking", "calling", "complaining", "waiting", "here",
@@ -23,6 +24,8 @@ def scope_of(turn: Turn, spans: dict, fine_clauses: int, book: BookWords, answer
     """Who this turn says is affected, if it says."""
     strong_site, weak_site = [], []
     for words, start, phrase in spans.get("site", []):
+        if phrase in book.night_sites:  # the site open all night is the whole night operation
+            continue
         before = words[start - 1] if start else ""
         before = words[start - 2] if before == "the" and start > 1 else before
         if before in ("just", "only"):
@@ -41,11 +44,17 @@ def scope_of(turn: Turn, spans: dict, fine_clauses: int, book: BookWords, answer
     nobody = _nobody_can(turn.words)
     if nobody:
         every.append(nobody)
-        people = nobody.split()[0] != "none" or set(nobody.split()[1:4]) & W.PEOPLE_WORDS
+        first = nobody.split()[0]  # "nothing opens", "no computer connects": things, not people
+        people = first in ("nobody", "noone") or (first in ("none", "no") and bool(
+            set(nobody.split()[1:4]) & W.PEOPLE_WORDS))
         turn.hits.setdefault("impact" if people else "outage", []).append(nobody)
     if count is not None:
         (every if count >= 6 else group if count >= 2 else one).append(f"{count} people")
     every = list(dict.fromkeys(every))
+    # "everyone", "nobody can", "all the guests" speak of people; "the whole server", "nothing
+    # opens" of a system as one caller sees it, which a later answer may shrink.
+    turn.scope_people = any(_of_people(p) for p in every) or bool(nobody and people) or (
+        count is not None and count >= 6)
     if one and not every:
         turn.scope, turn.scope_words = "one", one
     elif group and not every and set(group) <= {"just the", "only the"} and turn.get("device"):
@@ -70,9 +79,19 @@ def scope_of(turn: Turn, spans: dict, fine_clauses: int, book: BookWords, answer
 
 
 def _whole_of(words: list[str]) -> list[str]:
-    """'the whole night shift', 'the entire second floor'."""
-    return [" ".join(words[i:i + 3]) for i, word in enumerate(words)
-            if word in ("whole", "entire") and set(words[i + 1:i + 3]) & W.WHOLE_OF]
+    """'the whole night shift', 'the entire second floor'; not 'the whole office server' (a
+    system, however big it sounds)."""
+    out = []
+    for i, word in enumerate(words):
+        if word in ("whole", "entire") and set(words[i + 1:i + 3]) & W.WHOLE_OF:
+            if not set(words[i + 1:i + 4]) & W.SYSTEM_NOUNS:
+                out.append(" ".join(words[i:i + 3]))
+    return out
+
+
+def _of_people(phrase: str) -> bool:
+    words = phrase.split()
+    return bool(set(words) & W.PEOPLE_SCALE) or phrase in W.PEOPLE_PHRASES
 
 
 def _introducing(words: list[str], start: int) -> bool:
@@ -89,7 +108,7 @@ def _introduced(hits, intro: set) -> set:
 
 
 def _only_some(words: list[str]) -> list[str]:
-    """'only line two', 'just Westside': one part of the business, whatever it is called."""
+    """'only line two', 'just the east wing': one part of the business, whatever it is called."""
     return [" ".join(words[i:i + 3]) for i, word in enumerate(words[:-1])
             if word in ("only", "just") and words[i + 1] not in ONLY_NOT]
 
@@ -105,10 +124,12 @@ def _nobody_can(words: list[str]) -> str:
     """"Nobody in the office can log in": many people unable to work, however the sentence runs."""
     for i, word in enumerate(words):
         if word in ("nobody", "none", "noone", "nothing", "no") and words[i + 1:i + 2] != ["else"]:
-            for j in range(i + 1, min(i + (3 if word == "no" else 10), len(words))):
+            reach = 10 if word != "no" else 7 if words[i + 1:i + 2] and words[i + 1] in W.THINGS else 3
+            for j in range(i + 1, min(i + reach, len(words))):
                 if words[j] in ("can", "could", "will", "has", "have", "gets", "get"):
                     return " ".join(words[i:j + 1])
-                if word in ("none", "nobody", "nothing") and words[j] in WORKS:  # "none of them work"
+                if (word in ("none", "nobody", "nothing") or reach == 7) and words[j] in WORKS:
+                    # "none of them work", "no computer in the office connects"
                     return " ".join(words[i:j + 1])
                 after = words[j + 1] if j + 1 < len(words) else ""
                 if words[j] in ("is", "are") and after.endswith("ing") and after not in IDLE \

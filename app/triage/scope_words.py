@@ -15,14 +15,36 @@ SCALE_ALL = [
     "anyone", "anybody", "all guests", "all rooms", "any of us", "not just me", "not only me",
     "not just mine", "all of them", "all of it", "all clinics", "all offices", "all stores",
     "all the clinics", "every clinic", "every office", "every store", "every room", "both",
-    "either office",
+    "either office", "everything's", "everything's down",
     "either site", "either clinic", "either location", "all say",
     "all show", "all showing", "all saying", "all have", "all went", "all stopped",
     "are all", "were all", "all down", "all offline", "all dead", "all out", "they're all",
 ]
 
 # Scale words that say nothing about people ("all day", "the whole server").
-NOT_PEOPLE = ["all day", "all night", "all the time", "all evening", "all morning", "all week"]
+NOT_PEOPLE = ["all day", "all night", "all the time", "all evening", "all morning", "all week",
+              "wake anyone", "wake anybody", "bother anyone", "disturb anyone", "need anyone",
+              "call anyone", "tell anyone", "does anyone", "is anyone", "if anyone",
+              "anyone else", "think anyone", "anyone's working"]
+
+# "All" said of people: everyone in the business is stopped (not "the whole server").
+PEOPLE_SCALE = {"everyone", "everybody", "anyone", "anybody", "us", "staff", "users", "people",
+                "guests", "rooms", "employees", "patients", "customers", "clients", "team",
+                "office", "building", "site", "clinic", "store", "shop", "hotel", "warehouse",
+                "floor", "company", "practice", "shift", "crew", "department", "offices",
+                "sites", "clinics", "stores", "shops", "locations", "drivers", "nurses",
+                "doctors", "workers", "residents", "branch", "hospital", "plant", "firm"}
+PEOPLE_PHRASES = {"nobody can", "nobody is able", "nobody's able", "not just me", "not only me",
+                  "not just mine"}
+# "no computer in the office connects": a thing of many, none of which works.
+THINGS = {"computer", "computers", "pc", "pcs", "phone", "phones", "screen", "screens", "till",
+          "tills", "scanner", "scanners", "machine", "machines", "terminal", "terminals",
+          "printer", "printers", "device", "devices", "laptop", "laptops", "door", "doors",
+          "card", "cards", "key", "keys", "user", "users", "guest", "guests", "register",
+          "registers", "reader", "readers", "handheld", "handhelds"}
+# "the whole office server": the scale of a system, not of the people using it.
+SYSTEM_NOUNS = {"server", "servers", "system", "network", "internet", "wifi", "computer",
+                "computers", "printer", "database", "share", "drive"}
 
 SCALE_ONE = [
     "just me", "only me", "just my", "only my", "for me", "my computer", "my laptop", "my pc",

@@ -28,6 +28,7 @@ class Situation:
     scope_words: list = field(default_factory=list)
     scope_late: bool = False                           # said in an answer, not the first turn
     scope_unsure: bool = False                         # "everyone at <one of several sites>"
+    scope_people: bool = False                         # "all" said of people, not a system
     count: int | None = None
     hits: dict = field(default_factory=dict)           # kind → phrases, every turn
 
@@ -58,7 +59,7 @@ def read_call(ctx: TriageContext) -> Situation:
                 sit.security.append(f"confirmed: {' '.join(turn.words[:8])}")
         if turn.scope:
             sit.scope, sit.scope_words, sit.scope_late = turn.scope, turn.scope_words, seq > 0
-            sit.scope_unsure = turn.scope_unsure
+            sit.scope_unsure, sit.scope_people = turn.scope_unsure, turn.scope_people
         if turn.count is not None:
             sit.count = turn.count
     sit.maybe, sit.denied = sit.get("maybe"), sit.get("denied")
@@ -84,6 +85,10 @@ def assess(sit: Situation) -> tuple[str, str, list[str]]:
         reasons.append(f"security ruled out ({(sit.denied or ['caller said no'])[0]})")
     severity, kind, more = _impact(sit)
     reasons += more
+    if severity == "P1" and kind == "outage" and sit.get("empty") and sit.get("pressure"):
+        # closed now, needed at opening: the morning is at risk, nobody is stopped tonight
+        severity = "P2"
+        reasons.append(f"closed now ({sit.get('empty')[0]}), needed by {sit.get('pressure')[0]}")
     if sit.get("defer") and severity in ("P2", "P3"):
         severity = ORDER[ORDER.index(severity) + 1]
         reasons.append(f"caller says it can wait ({sit.get('defer')[0]!r})")
@@ -115,6 +120,9 @@ def _impact(sit: Situation) -> tuple[str, str, list[str]]:
         return "P4", "other", [f"supplies: {sit.get('supplies')[0]}"]
     if sit.get("healthy"):
         return "P3", "other", what + [f"still working: {sit.get('healthy')[0]}"]
+    fine = sit.get("critical_fine")
+    if fine and not impact and set(critical) <= set(fine):
+        return "P3", "other", what + [f"what matters still works: {fine[0]}"]
     if sit.get("empty") and not pressure:
         return "P3", "other", what + [f"nobody affected before the morning: {sit.get('empty')[0]}"]
     if sit.scope:
@@ -135,11 +143,20 @@ def _impact(sit: Situation) -> tuple[str, str, list[str]]:
         return "P1", "outage", what + ["scope not said, critical system"]  # may say it can wait
     if key:
         return "P2", "outage", what + [f"key person: {key[0]}"]
-    return "P2", "outage", what + ["scope not said"]
+    if pressure and not sit.get("defer"):
+        return "P2", "outage", what + [f"scope not said, deadline: {pressure[0]}"]
+    if business:
+        return "P2", "outage", what + [f"scope not said, impact: {business[0]}"]
+    # Nobody said who is affected, and nothing says the business needs it: the morning.
+    return "P3", "other", what + ["scope not said, nothing critical"]
 
 
 def _no_outage(sit: Situation) -> tuple[str, str, list[str]]:
     degraded, critical = sit.get("degraded"), sit.get("critical")
+    if sit.get("warning") and sit.get("restore") and sit.get("pressure"):
+        # the failed backup is the one a restore needed before the morning depends on
+        return "P2", "outage", [f"warning: {sit.get('warning')[0]}; a restore is needed: "
+                                f"{sit.get('pressure')[0]}"]
     if degraded:
         if sit.scope in ("all", "group"):
             return "P2", "outage", [f"degraded: {degraded[0]}", _scope_reason(sit)]
@@ -160,7 +177,9 @@ def signals(sit: Situation, kind: str) -> dict:
         "security_denied": list(sit.denied), "security_answer": sit.answer,
         "outage": sit.get("outage") + sit.get("impact"), "critical": sit.get("critical"),
         "critical_or_impact": bool(sit.get("critical") or sit.get("impact")),
+        "business_impact": [i for i in sit.get("impact") if i not in V.IMPACT_PERSONAL],
         "scale": sit.scope, "scale_words": list(sit.scope_words), "scale_late": sit.scope_late,
+        "scale_people": sit.scope_people, "hedged": sit.get("hedge"),
         "people": sit.count, "healthy": sit.get("healthy"), "nobody_in": sit.get("empty"),
         "warning": sit.get("warning"), "defer": sit.get("defer"), "resolved": sit.get("resolved"),
     }
@@ -175,13 +194,20 @@ def floor_for(sig: dict) -> tuple[str | None, str, str]:
        someone posing as support, a security tool reporting a threat, a stolen device, payment
        fraud, data sent outside, or a "yes" to the security question) → P1, unless the caller
        says it was already handled ("already reset", "remotely wiped").
-    2. A business that has stopped: an outage of a critical system (or "nobody can work") that the
-       caller says affects everyone, nothing still working, people there tonight → P2.
+    2. A business that has stopped, every condition stated outright: an outage of a critical
+       system (or people stopped: "nobody can check in"), everyone affected said of people
+       ("everyone", "all the guests"; not "nothing opens", "the whole server"), nothing still
+       working, people there tonight, no warning, no "it can wait", no guess ("I think it's all
+       down") → P2. Anything less and the model's
+       judgement stands: a perfect model's P3 for "the whole server is down" that is one folder
+       must not page.
     """
     if sig.get("security") and not sig.get("resolved"):
         return "P1", "security", f"security signals ({', '.join(sig['security'][:2])})"
-    stopped = sig.get("outage") and sig.get("scale") == "all" and sig.get("critical_or_impact")
-    if stopped and not (sig.get("healthy") or sig.get("nobody_in")):
+    stopped = (sig.get("outage") and (sig.get("critical") or sig.get("business_impact"))
+               and sig.get("scale") == "all" and sig.get("scale_people"))
+    doubts = ("healthy", "nobody_in", "warning", "defer", "resolved", "hedged")
+    if stopped and not any(sig.get(k) for k in doubts):
         return "P2", "outage", (f"an outage for everyone ({', '.join(sig['scale_words'][:1])}: "
                                 f"{', '.join(sig['outage'][:1])})")
     return None, "", ""

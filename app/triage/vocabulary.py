@@ -11,7 +11,8 @@ names a customer, a site or a person: runbooks add their own words (rule `keywor
 RISK = ["overheating", "too hot", "really hot", "getting hot", "getting hotter", "degrees",
         "smoke", "smoking", "burning smell", "smells like burning", "water leak", "leaking",
         "flooding", "flooded", "water on the floor", "water coming", "sparks", "fire alarm",
-        "ac is out", "air conditioner", "air conditioning", "ac unit", "cooling"]
+        "ac is out", "air conditioner", "air conditioning", "ac unit", "cooling", "air con",
+        "aircon", "warm in there", "hot in there", "getting warm"]
 RISK_PLACES = {"server", "servers", "rack", "closet", "cabinet", "comms", "network", "switch",
                "equipment", "datacenter", "ups"}
 
@@ -50,6 +51,10 @@ OUTAGE = [
     "spinning wheel", "spinning", "loading forever", "black screen", "blue screen",
     "died", "broke", "froze", "fried", "dropped", "no response", "not responding",
     "nothing's working", "won't come on", "won't come up", "no sound", "no picture",
+    "went off", "are off", "all off", "still off", "power's off", "power off", "cut out",
+    "lost their", "lost its", "gone dark", "went dark", "no power", "no reading",
+    "no readings", "not reporting", "isn't reporting", "stopped reporting", "no data",
+    "no computers", "no records", "no systems", "no phones", "no tills",
 ]
 
 # The thing still works, or nothing is affected: a warning, not an outage.
@@ -72,6 +77,9 @@ HEALTHY = [
     "using the other", "we can use", "there's another", "still talking", "work fine",
     "working fine",
     "don't need it", "doesn't need it", "not needed", "nobody needs it", "nobody needs that",
+    "spares", "a spare", "the spare", "nothing else is wrong", "nothing else wrong",
+    "so it's fine", "still go through", "still going through", "work offline", "works offline",
+    "on paper",
 ]
 
 # Nobody needs the thing before the morning.
@@ -90,6 +98,8 @@ EMPTY = [
     "everybody's gone home", "everybody went home", "everyone has gone home", "no staff",
     "until monday", "until tomorrow", "not until tomorrow", "not until the morning",
     "over the weekend", "nobody uses", "nobody will be in",
+    "closed", "locking up", "closing up", "don't think anyone", "isn't anyone", "not anyone",
+    "nobody at night", "nobody in there at night", "nobody's in there",
 ]
 
 WARNING = [
@@ -102,6 +112,7 @@ WARNING = [
     "expires", "expiring", "certificate", "battery", "update failed", "updates failed",
     "just wanted someone to know", "just letting you know", "fyi", "heads up",
     "wanted to let you know", "just so you know", "for the morning", "logged for",
+    "log it", "on the list", "so someone knows", "wanted it logged",
 ]
 
 DEGRADED = ["slow", "really slow", "very slow", "sluggish", "falling behind", "takes like",
@@ -116,7 +127,9 @@ CRITICAL = ["the system", "emergency phone", "lift phone", "elevator phone", "em
             "the network", "network", "main network", "email server", "internet", "wifi",
             "wi fi", "erp", "ehr", "emr", "pos", "point of sale", "file server", "database",
             "firewall", "switch", "router", "edi", "citrix", "remote desktop", "terminal server",
-            "server room", "air conditioning", "dial tone", "card machines", "card terminals",
+            "server room", "air conditioning", "dial tone", "everything is down",
+            "everything's down", "everything went down", "nothing works", "nothing is working",
+            "nothing's working", "card machines", "card terminals",
             "payment terminals", "badge readers", "door access", "key cards", "keycards"]
 
 # Business stopped or customers turned away, whatever the system is called.
@@ -153,7 +166,15 @@ TIME_PRESSURE = ["patients at", "before a board", "board call", "board meeting",
                  "court filing", "before midnight", "starts at", "start at", "opens at",
                  "starts in", "service starts", "fixed tonight", "has to be fixed", "by law",
                  "legally", "needs fixing tonight",
-                 "can't ship", "can't take payments", "check in", "arrivals"]
+                 "can't ship", "can't take payments", "check in", "arrivals", "before opening"]
+
+# The caller guesses rather than states: no floor rests on a guess ("I think it's all down").
+HEDGE = ["i think", "i guess", "maybe", "might be", "not sure", "probably", "seems like",
+         "looks like", "i suppose", "could be", "i don't know if", "perhaps"]
+
+# A backup someone is waiting on: its failure is no longer just a warning.
+RESTORE = ["restore", "restored", "restoring", "recover", "recovered", "get it back",
+           "get them back", "deleted by accident", "accidentally deleted", "deleted it by mistake"]
 
 # --- asking, not reporting -----------------------------------------------------------------------
 SUPPLIES = ["toner", "out of paper", "ink", "cartridge", "staples", "paper tray"]

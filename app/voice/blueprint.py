@@ -6,8 +6,13 @@ result up when it is in (or lets the fallback decide once the caller has waited 
 """
 from __future__ import annotations
 
+import logging
+import threading
+import time
+
 from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from app import incidents
 from app.incidents import intake
@@ -15,7 +20,11 @@ from app.incidents.promise import PENDING, paging_promise
 from app.models import Incident
 
 from . import fields, twiml
+from .outage import Outage
+from .outage_alert import OutageAlert
 from app.webhooks.twilio import public_url, twilio_signed
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 TICKET_WAIT_S = 8.0
@@ -24,6 +33,10 @@ TICKET_WAIT_S = 8.0
 PAGE_WAIT_S = 10.0
 MAX_TURNS = 20  # a greeting and at most three questions, with room for reprompts
 FILLERS = {4: "Still with you, one moment.", 8: "Almost there."}
+# How long /voice/next keeps a caller on hold while the database doesn't answer (their turn is
+# already stored) before it says goodbye with a call-back promise.
+DB_WAIT_S = 10.0
+_outage_lock = threading.Lock()
 
 
 def _svc():
@@ -43,11 +56,42 @@ def _call_or_400():
     return fields.call_sid()
 
 
+def _outage() -> Outage:
+    """The app's spool, URL-state signer and MSP alert (made on first use)."""
+    ext = current_app.extensions
+    with _outage_lock:
+        if "voice_outage" not in ext:
+            svc = _svc()
+            ext["voice_outage"] = Outage(svc, OutageAlert(svc.config, svc.channels))
+    return ext["voice_outage"]
+
+
+def _failed(exc: Exception) -> None:
+    """One line, never a traceback per webhook while the database is down."""
+    first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:200]
+    log.error("%s: %s: %s — the call goes on without the database (to the spool)", request.path,
+              type(exc).__name__, first)
+    if not isinstance(exc, OSError) and "sqlalchemy" not in type(exc).__module__ \
+            and "psycopg" not in type(exc).__module__:
+        log.exception("%s: unexpected error", request.path)  # a bug, not an outage: keep the trace
+
+
+def _book_without_db(svc):
+    try:
+        return svc.runbooks.for_call(fields.number("To"), fields.number("From"))
+    except Exception:
+        return None
+
+
 @bp.post("/incoming")
 @twilio_signed
 def incoming():
     sid = _call_or_400()
-    call, book = incidents.start_call(_svc(), sid, fields.number("From"), fields.number("To"))
+    try:
+        call, book = incidents.start_call(_svc(), sid, fields.number("From"), fields.number("To"))
+    except Exception as exc:
+        _failed(exc)
+        return _xml(_outage().incoming(sid, _book_without_db(_svc()), _url))
     if book is None:
         return _xml(twiml.goodbye("Sorry, this support line is not set up yet. Please call your "
                                   "IT provider during business hours. Goodbye."))
@@ -61,6 +105,19 @@ def gather():
     seq = request.args.get("turn", type=int)
     if not seq or seq < 1 or seq > MAX_TURNS:
         abort(400, f"turn must be a number from 1 to {MAX_TURNS}")
+    state = _outage().state()
+    if state is not None:  # a call that went to the spool stays there to its end
+        return _xml(_outage().gather(sid, seq, state, _book_without_db(_svc()), _url))
+    try:
+        return _gather(sid, seq)
+    except HTTPException:
+        raise
+    except Exception as exc:
+        _failed(exc)
+        return _xml(_outage().gather(sid, seq, None, _book_without_db(_svc()), _url))
+
+
+def _gather(sid: str, seq: int) -> Response:
     svc = _svc()
     call = intake.get_call(svc, sid)
     if call is None:  # a gather for a call we never answered: start it now
@@ -85,6 +142,23 @@ def gather():
 def next_step():
     sid = _call_or_400()
     seq = request.args.get("turn", type=int)
+    try:
+        return _next_step(sid, seq)
+    except HTTPException:
+        raise
+    except Exception as exc:
+        _failed(exc)
+    # The turn was stored before this poll began: hold while the database comes back, then
+    # promise a call back (the sweep triages the stored turn once it is back).
+    now = time.time()
+    since = request.args.get("down", type=float) or now
+    if now - since < DB_WAIT_S and 1 <= (seq or 0) <= MAX_TURNS:
+        return _xml(twiml.hold(_url(f"/voice/next?turn={seq}&down={since:.0f}"),
+                               say="One moment.", pause=1))
+    return _xml(_outage().waited_out(fields.number("From")))
+
+
+def _next_step(sid: str, seq: int | None) -> Response:
     svc = _svc()
     polled = intake.poll_turn(svc, sid, seq) if seq and 1 <= seq <= MAX_TURNS else None
     if polled is None:
@@ -123,7 +197,16 @@ def next_step():
 @twilio_signed
 def status():
     sid = _call_or_400()
-    incidents.end_call(_svc(), sid, fields.call_status())
+    status_ = fields.call_status()
+    outage = _outage()
+    if outage.spool.has(sid):  # a spooled call ends in the spool too
+        outage.status(sid, status_)
+        return _xml(twiml.empty_response())
+    try:
+        incidents.end_call(_svc(), sid, status_)
+    except Exception as exc:
+        _failed(exc)
+        outage.status(sid, status_)
     return _xml(twiml.empty_response())
 
 

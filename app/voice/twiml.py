@@ -109,3 +109,11 @@ def final_message(number: str, promise: str, callback: str) -> str:
 
 def empty_response() -> str:
     return str(VoiceResponse())
+
+
+def not_logged(msp_phone: str) -> str:
+    """Nothing could store the call (the database and the disk both refused): say so plainly,
+    and where to turn instead."""
+    where = (f"Please call your IT provider directly on {spoken_phone(msp_phone)}."
+             if msp_phone else "Please hang up and call again in a few minutes.")
+    return f"I'm sorry. Because of a problem on our side, we could not log your call. {where} Goodbye."
