@@ -51,6 +51,10 @@ bench: $(VENV)/.dev-deps
 	$(BIN)/python bench/page_storm.py --incidents 100
 	$(BIN)/python bench/page_storm.py --incidents 100 --database "$(PG_URL)" --queue "$(REDIS_URL)"
 	$(BIN)/python bench/triage_eval.py
+	$(BIN)/python bench/webhook_latency.py --runs 3
+	$(BIN)/python bench/dead_air.py --runs 3
+	$(BIN)/python bench/last_words_to_page.py --runs 3
+	$(BIN)/python bench/calls_per_minute.py --runs 3 --database "$(PG_URL)" --queue "$(REDIS_URL)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

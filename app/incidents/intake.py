@@ -65,6 +65,15 @@ def record_turn(svc: Services, call: Call, seq: int, speech: str, confidence: fl
     return turn
 
 
+def poll_turn(svc: Services, call_sid: str, seq: int):
+    """What a /voice/next poll needs to know while the caller waits: when the turn was stored and
+    its decision, or None for an unknown call or turn. One SELECT on two unique indexes
+    (calls.call_sid, turns(call_id, seq)): Twilio polls every second for every caller on hold."""
+    with svc.db.session() as s:
+        return s.execute(select(Turn.created_at, Turn.decision).join(Call, Call.id == Turn.call_id)
+                         .where(Call.call_sid == call_sid, Turn.seq == seq)).first()
+
+
 def get_turn(svc: Services, call: Call, seq: int) -> Turn | None:
     with svc.db.session() as s:
         return s.scalar(select(Turn).where(Turn.call_id == call.id, Turn.seq == seq))

@@ -160,14 +160,15 @@ def next_step():
 
 def _next_step(sid: str, seq: int | None) -> Response:
     svc = _svc()
-    call = intake.get_call(svc, sid)
-    turn = intake.get_turn(svc, call, seq) if call and seq and 1 <= seq <= MAX_TURNS else None
-    if turn is None:
+    polled = intake.poll_turn(svc, sid, seq) if seq and 1 <= seq <= MAX_TURNS else None
+    if polled is None:
         abort(400, "unknown call or turn")
-    waited = (svc.clock() - turn.created_at).total_seconds()
+    waited = (svc.clock() - polled.created_at).total_seconds()
+    if polled.decision is None and waited < svc.config.fallback_after:
+        return _xml(twiml.hold(public_url(), say=_filler(waited), pause=1))  # still waiting
+    call = intake.get_call(svc, sid)
+    turn = intake.get_turn(svc, call, seq)
     if turn.decision is None:
-        if waited < svc.config.fallback_after:
-            return _xml(twiml.hold(public_url(), say=_filler(waited), pause=1))
         incidents.triage_turn(svc, turn.id, fallback_reason=f"LLM gave no answer within {waited:.0f}s")
         turn = intake.get_turn(svc, call, seq)
         if turn.decision is None:  # the LLM's answer landed in between: use it
