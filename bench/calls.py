@@ -4,6 +4,7 @@
 process: one system-wide clock)."""
 from __future__ import annotations
 
+import argparse
 import statistics
 import itertools
 import math
@@ -130,3 +131,22 @@ def median(values: list) -> float | None:
 
 def rounded(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def bench_parser(levels: str, what: str) -> argparse.ArgumentParser:
+    """The options every stack benchmark shares: --levels, --runs, --database, --queue."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--levels", default=levels, help=f"{what}, comma-separated")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--database", default="")
+    parser.add_argument("--queue", default="")
+    return parser
+
+
+def medians_by_level(one_level, args, levels: list[int], digits: int = 3) -> dict[str, dict]:
+    """Each level run `args.runs` times; each figure the median of its runs."""
+    out = {}
+    for level in levels:
+        per = [one_level(args, level) for _ in range(args.runs)]
+        out[str(level)] = {key: rounded(median([p[key] for p in per]), digits) for key in per[0]}
+    return out

@@ -13,14 +13,13 @@ hears the ticket number and whether a technician is being paged), so it is repor
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.calls import median, percentile, rounded, run_calls  # noqa: E402
+from bench.calls import bench_parser, medians_by_level, percentile, run_calls  # noqa: E402
 from bench.stack import Stack  # noqa: E402
 
 TARGET_OVER_LLM_S = 1.0
@@ -44,19 +43,12 @@ def one_level(args, level: int) -> dict:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--levels", default="1,50", help="concurrent calls, comma-separated")
+    parser = bench_parser("1,50", "concurrent calls")
     parser.add_argument("--min-calls", type=int, default=3, help="calls per level at least")
     parser.add_argument("--llm-s", type=float, default=1.5, help="the LLM fake's latency")
-    parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--database", default="")
-    parser.add_argument("--queue", default="")
     args = parser.parse_args(argv)
     levels = [int(level) for level in args.levels.split(",")]
-    out = {}
-    for level in levels:
-        per = [one_level(args, level) for _ in range(args.runs)]
-        out[str(level)] = {key: rounded(median([p[key] for p in per]), 3) for key in per[0]}
+    out = medians_by_level(one_level, args, levels)
     top = out[str(max(levels))]
     print(json.dumps({"bench": "dead_air", "runs": args.runs, "llm_s": args.llm_s,
                       "target_over_llm_s": TARGET_OVER_LLM_S,

@@ -16,7 +16,6 @@ unavoidable. Target
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.paging.slack import SEND_INTERVAL  # noqa: E402
-from bench.calls import median, percentile, rounded, run_calls  # noqa: E402
+from bench.calls import bench_parser, medians_by_level, percentile, run_calls  # noqa: E402
 from bench.stack import Stack, tag_of  # noqa: E402
 
 TARGET_RATIO = 1.10
@@ -84,21 +83,14 @@ def one_level(args, level: int) -> dict:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--levels", default="1,20", help="concurrent P1 calls, comma-separated")
+    parser = bench_parser("1,20", "concurrent P1 calls")
     parser.add_argument("--webhooks", type=int, default=0, help="Slack webhooks shared by the calls "
                         "(0: one per call)")
     parser.add_argument("--llm-s", type=float, default=1.5)
     parser.add_argument("--cw-s", type=float, default=0.5)
-    parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--database", default="")
-    parser.add_argument("--queue", default="")
     args = parser.parse_args(argv)
     levels = [int(level) for level in args.levels.split(",")]
-    out = {}
-    for level in levels:
-        per = [one_level(args, level) for _ in range(args.runs)]
-        out[str(level)] = {key: rounded(median([p[key] for p in per]), 3) for key in per[0]}
+    out = medians_by_level(one_level, args, levels)
     top = out[str(max(levels))]
     print(json.dumps({"bench": "last_words_to_page", "runs": args.runs,
                       "vendor_latencies_s": args.llm_s + args.cw_s, "target_ratio": TARGET_RATIO,
