@@ -22,6 +22,7 @@ from huey.api import Huey
 from huey.consumer import Consumer, Scheduler
 from huey.storage import RedisStorage
 from redis.exceptions import ConnectionError as RedisDown, TimeoutError as RedisSlow
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import incidents
 from app.incidents.deadline import check_delivery
@@ -60,11 +61,13 @@ def make_huey(queue_url: str, name: str = "nightdesk") -> Huey:
 
 
 class QueueWatch:
-    """An unreachable queue is said once, then reminded every `remind_s`, and its return is said
-    once: instead of a traceback from every worker thread on every poll."""
+    """An unreachable queue (or database) is said once, then reminded every `remind_s`, and its
+    return is said once: instead of a traceback from every worker thread on every poll."""
 
-    def __init__(self, where: str, remind_s: float = 60.0, clock=time.monotonic):
+    def __init__(self, where: str, remind_s: float = 60.0, clock=time.monotonic, what: str = "queue",
+                 waiting: str = "jobs wait until it is back, retrying every second"):
         self.where, self.remind_s, self.clock = where, remind_s, clock
+        self.what, self.waiting = what, waiting
         self.on_back: Callable[[], None] | None = None  # the worker sweeps at once
         self.down_since: float | None = None
         self.reminded = 0.0
@@ -76,11 +79,11 @@ class QueueWatch:
             now = self.clock()
             if self.down_since is None:
                 self.down_since = self.reminded = now
-                log.error("queue unreachable at %s (%s); jobs wait until it is back, "
-                          "retrying every second", self.where, reason)
+                log.error("%s unreachable at %s (%s); %s", self.what, self.where, reason,
+                          self.waiting)
             elif now - self.reminded >= self.remind_s:
                 self.reminded = now
-                log.error("queue still unreachable at %s after %.0f s (%s)", self.where,
+                log.error("%s still unreachable at %s after %.0f s (%s)", self.what, self.where,
                           now - self.down_since, reason)
 
     def ok(self) -> None:
@@ -89,7 +92,7 @@ class QueueWatch:
         with self.lock:
             if self.down_since is None:
                 return
-            log.warning("queue reachable again at %s after %.0f s", self.where,
+            log.warning("%s reachable again at %s after %.0f s", self.what, self.where,
                         self.clock() - self.down_since)
             self.down_since = None
         if self.on_back is not None:
@@ -213,9 +216,18 @@ def register(huey: Huey, services: Callable[[], incidents.Services]) -> HueyWork
 
     work.tasks["slack_respond"] = slack_respond
 
+    database = QueueWatch("", what="database", waiting="the sweep retries every few seconds")
+
     @huey.task(name="sweep")
     def sweep(grace=None):
-        found = incidents.sweep(services(), grace=grace)
+        svc = services()
+        try:
+            found = incidents.sweep(svc, grace=grace)
+        except SQLAlchemyError as exc:  # an outage is a line, not a traceback every 5 s
+            database.where = database.where or _without_password(svc.db.url)
+            database.failed(exc.orig if getattr(exc, "orig", None) else exc)
+            return
+        database.ok()
         if any(found.values()):
             log.warning("sweep re-queued lost work: %s", found)
 

@@ -129,7 +129,16 @@ class NightDeskConsumer(Consumer):
                                   sweep=self.work.tasks["sweep"])
 
 
+class _QuietSweep(logging.Filter):
+    """Huey says "Executing …" and "… executed in" for every job; for the sweep, every 5 s, that
+    buries the lines an operator needs. Its warnings and errors still pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.INFO or ".sweep:" not in record.getMessage()
+
+
 def main() -> None:
+    logging.getLogger("huey").addFilter(_QuietSweep())
     app = create_app_or_exit()
     huey = app.extensions["huey"]
     services = app.extensions["nightdesk"]

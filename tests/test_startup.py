@@ -107,3 +107,34 @@ def test_an_outage_is_reminded_every_minute_and_its_end_said_once(caplog):
         "queue still unreachable at redis://queue.example:6379/0 after 120 s (Error 111 connecting. "
         "Connection refused)",
         "queue reachable again at redis://queue.example:6379/0 after 130 s"]
+
+
+def test_the_sweep_says_a_database_outage_once_instead_of_a_traceback_every_5_s(make_app, caplog):
+    from app.models import Database
+    from tests.faults import free_port
+    app = make_app()
+    svc = app.extensions["nightdesk"]
+    real = svc.db
+    sweep = svc.work.tasks["sweep"]
+    caplog.set_level(logging.INFO)
+    svc.db = Database(f"postgresql+psycopg://nobody:s3cret@127.0.0.1:{free_port()}/gone")
+    for _ in range(3):
+        sweep.call_local()  # raises nothing: the worker thread must not log a traceback
+    svc.db = real
+    sweep.call_local()
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len([m for m in said if "database unreachable" in m]) == 1, said
+    assert len([m for m in said if "database reachable again" in m]) == 1, said
+    assert not any("s3cret" in m for m in said) and not any(r.exc_info for r in caplog.records)
+
+
+def test_the_worker_log_leaves_out_the_sweeps_every_5_s_but_not_its_warnings():
+    from app.worker import _QuietSweep
+    quiet = _QuietSweep()
+
+    def record(level, message):
+        return logging.LogRecord("huey", level, __file__, 1, message, None, None)
+    assert not quiet.filter(record(logging.INFO, "Executing app.jobs.sweep: 2c88e636"))
+    assert not quiet.filter(record(logging.INFO, "app.jobs.sweep: 2c88e636 executed in 0.006s"))
+    assert quiet.filter(record(logging.INFO, "Executing app.jobs.deliver_page: 7fe2eedd"))
+    assert quiet.filter(record(logging.ERROR, "Unhandled error during execution of app.jobs.sweep: 1"))
