@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from flask import Flask
+from flask import Flask, Response, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, ConfigError
@@ -17,8 +18,9 @@ def create_app(config: Config | None = None, services: dict | None = None) -> Fl
     tickets, channels, work, huey, clock) with fakes."""
     from app import bootstrap, cli, health, metrics, web
     from app import slack
-    from app.sms import status as sms_status
+    from app.sms import incoming as sms_incoming, status as sms_status
     from app.voice import blueprint as voice
+    from app.voice import page_call, recording_status
 
     config = config or Config.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -37,17 +39,31 @@ def create_app(config: Config | None = None, services: dict | None = None) -> Fl
     # simulate-call builds a private copy of this app (its own database and queue) with it.
     app.extensions["create_app"] = create_app
     app.register_blueprint(voice.bp)
+    app.register_blueprint(page_call.bp)
+    app.register_blueprint(recording_status.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(slack.bp)
     app.register_blueprint(sms_status.bp)
-    cli.register(app)
+    app.register_blueprint(sms_incoming.bp)
+    app.register_error_handler(SQLAlchemyError, _database_unavailable)
+    cli.register(app, bootstrap.PSAS)
     if click.get_current_context(silent=True) is None:
         # A serving process reports broken runbooks at start-up, not at the first call; a CLI
         # command reads them only if it needs them (`runbooks check` validates on its own).
         built.runbooks.refresh()
     return app
+
+
+def _database_unavailable(exc: SQLAlchemyError):
+    """A webhook that reached the database while it was down: 503 (the sender tries again; Twilio
+    and Slack do), one line in the log instead of a traceback, never a 500. The voice webhooks
+    keep the caller talking without the database on their own (app.voice.outage)."""
+    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
+    logging.getLogger("app").error("%s: database unavailable: %s", request.path, reason)
+    return Response("The database is unavailable; try again shortly.\n", status=503,
+                    mimetype="text/plain", headers={"Retry-After": "5"})
 
 
 def create_app_or_exit(code: int = 2) -> Flask:
@@ -57,7 +73,7 @@ def create_app_or_exit(code: int = 2) -> Flask:
     try:
         return create_app()
     except ConfigError as exc:
-        sys.stderr.write(f"nightdesk: configuration error: {exc}\n")
+        sys.stderr.writelines(f"nightdesk: configuration error: {problem}\n" for problem in exc.problems)
     except Unreachable as exc:
         sys.stderr.write(f"nightdesk: {exc}\n")
     sys.exit(code)

@@ -21,7 +21,8 @@ PROBE_BYTES = 9000
 QUEUE_KEY = "nightdesk:healthz"
 SECRET_SETTINGS = ("twilio_auth_token", "openai_api_key", "connectwise_private_key",
                    "connectwise_public_key", "slack_bot_token", "slack_signing_secret",
-                   "slack_client_secret", "smtp_password", "secret_key")
+                   "slack_client_secret", "smtp_password", "secret_key", "autotask_secret",
+                   "autotask_integration_code")
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]+@")
 
 
@@ -95,7 +96,7 @@ def scrub(text: str, config) -> str:
     """No credential in a health answer: URL passwords and every secret setting's value."""
     text = _URL_PASSWORD.sub(r"\1***@", text)
     for name in SECRET_SETTINGS:
-        value = getattr(config, name, "")
+        value = getattr(config, name).get_secret_value()
         if value and len(value) >= 4:
             text = text.replace(value, "***")
     return text

@@ -10,23 +10,23 @@ from __future__ import annotations
 import logging
 import signal
 import sqlite3
-import threading
-import time
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
 
-from huey import RedisHuey, SqliteHuey
+from huey import SqliteHuey
 from huey.api import Huey
 from huey.consumer import Consumer, Scheduler
-from huey.storage import RedisStorage
 from redis.exceptions import ConnectionError as RedisDown, TimeoutError as RedisSlow
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import incidents
 from app.incidents.deadline import check_delivery
+from app.incidents.work import Job
 from app.lanes import laned
+from app.outage_watch import OutageWatch, without_password
+from app.queue_redis import WatchedRedisHuey
 
 log = logging.getLogger(__name__)
 # The consumer settings `make run` and the Procfile use: polling the SQLite queue every 50-100 ms
@@ -49,9 +49,9 @@ QUEUE_ERRORS = (RedisDown, RedisSlow, sqlite3.Error)
 
 def make_huey(queue_url: str, name: str = "nightdesk") -> Huey:
     if queue_url.startswith(("redis://", "rediss://")):
-        huey = laned(_WatchedRedisHuey)(name, url=queue_url, results=False, blocking=True,
+        huey = laned(WatchedRedisHuey)(name, url=queue_url, results=False, blocking=True,
                                         read_timeout=1)
-        watch = QueueWatch(_without_password(queue_url))
+        watch = OutageWatch(without_password(queue_url))
         for storage in huey.lanes.values():
             storage.watch = watch
         return huey
@@ -60,123 +60,23 @@ def make_huey(queue_url: str, name: str = "nightdesk") -> Huey:
     return laned(SqliteHuey)(name, filename=str(path), results=False)
 
 
-class QueueWatch:
-    """An unreachable queue (or database) is said once, then reminded every `remind_s`, and its
-    return is said once: instead of a traceback from every worker thread on every poll."""
-
-    def __init__(self, where: str, remind_s: float = 60.0, clock=time.monotonic, what: str = "queue",
-                 waiting: str = "jobs wait until it is back, retrying every second"):
-        self.where, self.remind_s, self.clock = where, remind_s, clock
-        self.what, self.waiting = what, waiting
-        self.on_back: Callable[[], None] | None = None  # the worker sweeps at once
-        self.down_since: float | None = None
-        self.reminded = 0.0
-        self.lock = threading.Lock()
-
-    def failed(self, exc: BaseException) -> None:
-        reason = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
-        with self.lock:
-            now = self.clock()
-            if self.down_since is None:
-                self.down_since = self.reminded = now
-                log.error("%s unreachable at %s (%s); %s", self.what, self.where, reason,
-                          self.waiting)
-            elif now - self.reminded >= self.remind_s:
-                self.reminded = now
-                log.error("%s still unreachable at %s after %.0f s (%s)", self.what, self.where,
-                          now - self.down_since, reason)
-
-    def ok(self) -> None:
-        if self.down_since is None:  # the usual case: no lock taken
-            return
-        with self.lock:
-            if self.down_since is None:
-                return
-            log.warning("%s reachable again at %s after %.0f s", self.what, self.where,
-                        self.clock() - self.down_since)
-            self.down_since = None
-        if self.on_back is not None:
-            self.on_back()
-
-    @property
-    def down(self) -> bool:
-        return self.down_since is not None
-
-
-class _WatchedRedisStorage(RedisStorage):
-    """Huey's Redis storage, with outages reported to a QueueWatch instead of huey's per-poll
-    tracebacks (a refused connection fails at once, so the poll loop would spin)."""
-    watch: QueueWatch | None = None
-
-    def dequeue(self):
-        try:
-            data = super().dequeue()
-        except (RedisDown, RedisSlow) as exc:
-            self.watch.failed(exc)
-            time.sleep(1.0)
-            return None
-        self.watch.ok()
-        return data
-
-    def dequeue_any(self, keys: list[str]):
-        """The first job in any of these queues, in their order (one BRPOP: how a consumer that
-        serves every lane blocks on all of them)."""
-        try:
-            found = self.conn.brpop(keys, timeout=self.read_timeout)
-        except (RedisDown, RedisSlow) as exc:
-            self.watch.failed(exc)
-            time.sleep(1.0)
-            return None
-        self.watch.ok()
-        return found[1] if found else None
-
-    def read_schedule(self, ts):
-        try:
-            tasks = super().read_schedule(ts)
-        except (RedisDown, RedisSlow) as exc:
-            self.watch.failed(exc)
-            return []
-        self.watch.ok()
-        return tasks
-
-
-class _WatchedRedisHuey(RedisHuey):
-    storage_class = _WatchedRedisStorage
-
-
-class _SaidAlready(logging.Filter):
-    """Drops huey's tracebacks for a Redis outage the QueueWatch has reported (the scheduler's
-    minutely periodic enqueue)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], (RedisDown, RedisSlow)))
-
-
-for _name in ("huey.consumer.Scheduler", "huey.consumer.Worker"):
-    logging.getLogger(_name).addFilter(_SaidAlready())
-
-
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
-    return parts.geturl()
-
-
 class HueyWork:
-    """The Work port on Huey: `later("deliver_page", 7, delay=30)`.
+    """The Work port on Huey: `later(Job.DELIVER_PAGE, 7, delay=30)`.
 
     A job the queue cannot take is not the caller's problem: its row is already committed, and
     the sweep queues it again once the queue is back. The outage is logged once, then reminded."""
 
     def __init__(self, huey: Huey):
         self.huey = huey
-        self.tasks: dict[str, object] = {}
-        self.watch = getattr(huey.storage, "watch", None) or QueueWatch(
+        self.tasks: dict[Job, object] = {}
+        self.watch = getattr(huey.storage, "watch", None) or OutageWatch(
             getattr(huey.storage, "filename", huey.name))
 
-    def later(self, job: str, *args, delay: float = 0) -> None:
+    def later(self, job: Job, *args, delay: float = 0) -> None:
         task = self.tasks[job]
+        # Plain values on the queue (a state's string, not its enum): a job queued now may be run
+        # by the next release.
+        args = tuple(arg.value if isinstance(arg, Enum) else arg for arg in args)
         try:
             if delay > 0:
                 task.schedule(args=args, delay=delay)
@@ -191,47 +91,52 @@ class HueyWork:
 def register(huey: Huey, services: Callable[[], incidents.Services]) -> HueyWork:
     work = HueyWork(huey)
 
-    def job(name: str, func):
+    def job(name: Job, func):
         def run(*ids):
             func(services(), *ids)
-        run.__name__ = name
-        work.tasks[name] = huey.task(name=name)(run)
+        run.__name__ = name.value
+        work.tasks[name] = huey.task(name=name.value)(run)
 
-    job("triage_turn", incidents.triage_turn)
-    job("finish_call", incidents.finish_call)
-    job("file_ticket", incidents.file_ticket)
-    job("plan_pages", incidents.plan_pages)
-    job("deliver_page", incidents.deliver_page)
-    job("delivery_report", incidents.delivery_report)
-    job("escalate", incidents.escalate)
-    job("wake", incidents.renotify)
-    job("incident_changed", incidents.incident_changed)
-    job("delivery_deadline", check_delivery)
+    job(Job.TRIAGE_TURN, incidents.triage_turn)
+    job(Job.FINISH_CALL, incidents.finish_call)
+    job(Job.FILE_TICKET, incidents.file_ticket)
+    job(Job.PLAN_PAGES, incidents.plan_pages)
+    job(Job.DELIVER_PAGE, incidents.deliver_page)
+    job(Job.DELIVERY_REPORT, incidents.delivery_report)
+    job(Job.ESCALATE, incidents.escalate)
+    job(Job.WAKE, incidents.renotify)
+    job(Job.RECALL, incidents.recall)
+    job(Job.ACK_TIMEOUT, incidents.check_ack_timeout)
+    job(Job.INCIDENT_CHANGED, incidents.incident_changed)
+    job(Job.DELIVERY_DEADLINE, check_delivery)
+    job(Job.CALL_VOICEMAIL, incidents.leave_voicemail)
+    job(Job.CANCEL_CALLS, incidents.cancel_ringing)
+    job(Job.TICKET_NOTE, incidents.add_ticket_note)
 
-    @huey.task(name="slack_respond")
+    @huey.task(name=Job.SLACK_RESPOND.value)
     def slack_respond(response_url, text):
-        slack = services().channels.get("slack")
-        if slack is not None:
-            slack.respond(response_url, text)
+        live = services().channels.live
+        if live is not None:
+            live.respond(response_url, text)
 
-    work.tasks["slack_respond"] = slack_respond
+    work.tasks[Job.SLACK_RESPOND] = slack_respond
 
-    database = QueueWatch("", what="database", waiting="the sweep retries every few seconds")
+    database = OutageWatch("", what="database", waiting="the sweep retries every few seconds")
 
-    @huey.task(name="sweep")
+    @huey.task(name=Job.SWEEP.value)
     def sweep(grace=None):
         svc = services()
         try:
             found = incidents.sweep(svc, grace=grace)
         except SQLAlchemyError as exc:  # an outage is a line, not a traceback every 5 s
-            database.where = database.where or _without_password(svc.db.url)
+            database.where = database.where or without_password(svc.db.url)
             database.failed(exc.orig if getattr(exc, "orig", None) else exc)
             return
         database.ok()
         if any(found.values()):
             log.warning("sweep re-queued lost work: %s", found)
 
-    work.tasks["sweep"] = sweep
+    work.tasks[Job.SWEEP] = sweep
     return work
 
 

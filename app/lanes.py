@@ -13,13 +13,17 @@ from __future__ import annotations
 from huey import signals
 from huey.api import Huey
 
+from app.incidents.work import Job
+
 # Which lane runs each job; anything unlisted runs in "other".
 JOB_LANES = {
-    "triage_turn": "triage", "finish_call": "triage",          # the LLM
-    "file_ticket": "tickets",                                   # ConnectWise
-    "plan_pages": "pages", "deliver_page": "pages", "delivery_deadline": "pages",
-    "escalate": "pages", "wake": "pages", "delivery_report": "pages",   # the channels
-    "sweep": "sweep",   # the safety net: never behind a vendor call
+    Job.TRIAGE_TURN: "triage", Job.FINISH_CALL: "triage",          # the LLM
+    Job.FILE_TICKET: "tickets", Job.TICKET_NOTE: "tickets",         # the PSA
+    Job.PLAN_PAGES: "pages", Job.DELIVER_PAGE: "pages", Job.DELIVERY_DEADLINE: "pages",
+    Job.ESCALATE: "pages", Job.WAKE: "pages", Job.DELIVERY_REPORT: "pages",   # the channels
+    Job.CALL_VOICEMAIL: "pages", Job.RECALL: "pages", Job.ACK_TIMEOUT: "pages",
+    Job.CANCEL_CALLS: "pages",
+    Job.SWEEP: "sweep",   # the safety net: never behind a vendor call
 }
 # Drain order when one thread runs every lane (tests, simulate-call): a call's triage, then its
 # ticket, then its pages, so a page run this way carries the ticket number when it exists.

@@ -18,10 +18,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select
 
+from app.states import UNDELIVERED as UNDELIVERED_STATES
 from app.models import Call, Incident, Page, Turn
 
 bp = Blueprint("metrics", __name__)
-UNDELIVERED = ("queued", "sending")
+UNDELIVERED = tuple(UNDELIVERED_STATES)
 VENDOR_LATENCY = Histogram(
     "nightdesk_vendor_latency_seconds", "Time spent in a vendor call (ticket, LLM, page channel)",
     ["vendor", "operation"], registry=None,

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template_string, request
 
-from app.incidents.dispatch import message_for
-from app.incidents.links import check
-from app.incidents.rows import zone_of
+from app.incidents.full_view import full_incident
 from app.paging import layout
-from app.models import Event, Incident
 
 bp = Blueprint("web", __name__)
 
@@ -18,11 +15,11 @@ PAGE = """<!doctype html><meta name=viewport content="width=device-width,initial
 <title>{{ m.reference }} {{ m.severity }} {{ m.customer }}</title>
 <h1>{{ m.severity }} · {{ m.customer }} · {{ m.summary }}</h1>
 <p><b>{{ ticket_line }}</b></p>
-<p>Caller: {{ m.caller_name or "unknown" }} · Status: {{ i.status }} · Opened {{ opened }}</p>
+<p>Caller: {{ m.caller_name or "unknown" }} · Status: {{ status }} · Opened {{ opened }}</p>
 <p>Triage: {{ t.path }}{% if t.model %} ({{ t.model }}, prompt {{ t.prompt_version }},
 {{ t.latency_ms }} ms, {{ t.tokens }} tokens){% endif %} — {{ t.reason }}</p>
 <pre style="white-space:pre-wrap">{{ m.details }}</pre>
-<h2>Timeline</h2><ul>{% for e in events %}<li>{{ e.created_at.strftime("%Y-%m-%d") }} {{ clock(e.created_at, zone) }} — {{ e.kind }}</li>{% endfor %}</ul>
+<h2>Timeline</h2><ul>{% for at, kind in events %}<li>{{ at.strftime("%Y-%m-%d") }} {{ clock(at, zone) }} — {{ kind }}</li>{% endfor %}</ul>
 """
 
 EXPIRED = """<!doctype html><meta name=viewport content="width=device-width,initial-scale=1">
@@ -35,21 +32,14 @@ incident, and the page itself still shows its summary.</p>
 @bp.get("/incidents/<int:incident_id>")
 def incident(incident_id: int):
     svc = current_app.extensions["nightdesk"]
-    days = svc.config.link_ttl_days
-    verdict = check(svc.secret_key, incident_id, request.args.get("t", ""), days * 86400, svc.clock)
+    verdict, view = full_incident(svc, incident_id, request.args.get("t", ""))
     if verdict == "expired":
+        days = svc.config.link_ttl_days
         return render_template_string(EXPIRED, days=days), 410
-    if verdict != "ok":
+    if view is None:
         abort(404)  # the same answer for a wrong token and a missing incident
-    with svc.db.session() as s:
-        row = s.get(Incident, incident_id)
-        if row is None:
-            abort(404)
-        events = list(s.query(Event).filter(Event.incident_id == incident_id).order_by(Event.id))
-        book = svc.runbooks.get(row.customer) or svc.runbooks.default()
-        zone = zone_of(svc, row)
-        message = message_for(row, "page", book, default_zone=svc.config.timezone)
-        return render_template_string(PAGE, m=message, i=row, events=events, t=row.triage or {},
-                                      ticket_line=" · ".join(layout.ticket_parts(message)),
-                                      opened=f"{row.created_at:%Y-%m-%d} {layout.clock(row.created_at, zone)}",
-                                      clock=layout.clock, zone=zone)
+    zone = view.zone
+    return render_template_string(PAGE, m=view.message, status=view.status, events=view.events,
+                                  t=view.triage, ticket_line=" · ".join(layout.ticket_parts(view.message)),
+                                  opened=f"{view.opened:%Y-%m-%d} {layout.clock(view.opened, zone)}",
+                                  clock=layout.clock, zone=zone)

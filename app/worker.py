@@ -19,6 +19,7 @@ from huey.consumer import Consumer, Worker
 
 from app import create_app_or_exit, incidents
 from app.jobs import CONSUMER_OPTIONS, QUEUE_ERRORS, HueyWork, PromptScheduler
+from app.incidents.work import Job
 from app.lanes import SWEEP_THREADS
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ class NightDeskConsumer(Consumer):
     def _create_scheduler(self):
         return _SweepingScheduler(huey=self.huey, stop_flag=self.stop_flag,
                                   interval=self.scheduler_interval, periodic=self.periodic,
-                                  sweep=self.work.tasks["sweep"])
+                                  sweep=self.work.tasks[Job.SWEEP])
 
 
 class _QuietSweep(logging.Filter):

@@ -32,11 +32,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.bootstrap import channels  # noqa: E402
+from app.bootstrap import channels_for as channels  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.runbooks import SEVERITIES, RunbookStore  # noqa: E402
 from app.triage import TriageAgent, TriageContext, fallback_decide  # noqa: E402
-from app.triage.llm import OpenAILLM  # noqa: E402
+from app.triage.openai_llm import OpenAILLM  # noqa: E402
 from app.triage.questions import classify_question  # noqa: E402
 
 CASES = ROOT / "tests" / "data" / "triage_cases.yaml"
@@ -199,8 +199,8 @@ def main() -> None:
     if args.llm:
         if not config.openai_api_key:
             parser.error("--llm needs OPENAI_API_KEY")
-        llm = OpenAILLM(config.openai_api_key, config.triage_model, config.openai_base_url,
-                        timeout=config.triage_timeout)
+        llm = OpenAILLM(config.openai_api_key.get_secret_value(), config.triage_model,
+                        config.openai_base_url, timeout=config.triage_timeout)
         paths.append(("llm", lambda: TriageAgent(llm, ROOT / "prompts")))
     names = {"both": ("dev", "heldout"), "all": ("dev", "fresh", "heldout")}.get(args.set,
                                                                                (args.set,))

@@ -189,7 +189,7 @@ class TwilioCaller:
 @pytest.fixture(scope="module")
 def books():
     """The shipped example runbooks, as triage sees them."""
-    from app.bootstrap import channels
+    from app.bootstrap import channels_for as channels
     from app.runbooks import RunbookStore
     return RunbookStore(PROJECT_ROOT / "runbooks", channels(Config()))
 

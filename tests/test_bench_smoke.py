@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.config import PROJECT_ROOT
+from app.paging.slack import SEND_INTERVAL
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(240)]
 SMALLEST = {
@@ -89,8 +90,10 @@ def test_last_words_to_page_reports_the_rate_limit_apart(printed):
     figures = line_of(printed, "last_words_to_page")
     level = figures["levels"]["2"]
     assert level["calls"] == 2 and level["paged"] == 2 and level["webhooks"] == 1
-    # Two pages into one webhook at once: the second owes Slack's limit, which is counted apart.
-    assert 0.5 < level["rate_limit_spacing_max_s"] < 5
+    # Two pages into one webhook at once: the second owes Slack's limit, which is counted apart:
+    # at most one send interval, less when the two callers' last words were apart (a loaded
+    # machine spreads them).
+    assert 0 < level["rate_limit_spacing_max_s"] <= SEND_INTERVAL + 0.01
     assert level["delay_p50_s"] >= figures["vendor_latencies_s"]
     assert 1.0 <= level["ratio_p50"] <= level["ratio_max"] < 20
 

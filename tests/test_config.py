@@ -14,9 +14,9 @@ def test_nothing_is_required_for_the_embedded_default():
 
 
 def test_worker_threads_are_set_per_kind_of_work():
-    assert Config.from_env({}).worker_threads == {"triage": 4, "tickets": 2, "pages": 4, "other": 2}
+    assert Config.from_env({}).worker_threads == {"triage": 32, "tickets": 16, "pages": 16, "other": 4}
     cfg = Config.from_env({"NIGHTDESK_PAGE_THREADS": "8", "NIGHTDESK_TICKET_THREADS": "1"})
-    assert cfg.worker_threads == {"triage": 4, "tickets": 1, "pages": 8, "other": 2}
+    assert cfg.worker_threads == {"triage": 32, "tickets": 1, "pages": 8, "other": 4}
 
 
 @pytest.mark.parametrize("env, named", [
@@ -76,12 +76,74 @@ def test_start_up_stops_with_one_line_naming_the_variable(tmp_path):
         "nightdesk: configuration error: SMTP_PORT: expected a port number 1-65535, got 'seventy'"]
 
 
-def test_secrets_never_show_in_the_settings_repr():
-    secrets = {"TWILIO_AUTH_TOKEN": "tw-secret-123", "OPENAI_API_KEY": "sk-secret-456",
-               "SLACK_BOT_TOKEN": "xoxb-secret-789", "SMTP_PASSWORD": "smtp-secret-0",
-               "NIGHTDESK_SECRET_KEY": "a-long-install-secret-key"}
-    shown = repr(Config.from_env({**secrets, "SMTP_HOST": "smtp.example"}))
-    assert not [value for value in secrets.values() if value in shown]
+def test_start_up_says_every_bad_variable_on_a_line_of_its_own(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "SMTP_PORT": "seventy", "NIGHTDESK_LINK_TTL_DAYS": "a week",
+           "NIGHTDESK_INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 3
+    assert sorted(result.stderr.strip().splitlines()) == [
+        "nightdesk: configuration error: NIGHTDESK_LINK_TTL_DAYS: expected a whole number of days "
+        "1-366, got 'a week'",
+        "nightdesk: configuration error: SMTP_PORT: expected a port number 1-65535, got 'seventy'"]
+
+
+SECRETS = {"TWILIO_AUTH_TOKEN": "tw-secret-123", "OPENAI_API_KEY": "sk-secret-456",
+           "SLACK_BOT_TOKEN": "xoxb-secret-789", "SLACK_SIGNING_SECRET": "signing-secret-1",
+           "SLACK_CLIENT_ID": "111.222", "SLACK_CLIENT_SECRET": "client-secret-2",
+           "CONNECTWISE_BASE_URL": "https://na.myconnectwise.net/v4_6_release/apis/3.0",
+           "CONNECTWISE_COMPANY": "msp", "CONNECTWISE_CLIENT_ID": "cid",
+           "CONNECTWISE_PUBLIC_KEY": "cw-public-3", "CONNECTWISE_PRIVATE_KEY": "cw-private-4",
+           "SMTP_HOST": "smtp.example", "SMTP_PASSWORD": "smtp-secret-0",
+           "NIGHTDESK_SECRET_KEY": "a-long-install-secret-key",
+           "DATABASE_URL": "postgresql://nightdesk:db-pass-5@db.example/nightdesk",
+           "QUEUE_URL": "redis://:queue-pass-6@redis.example:6379/0",
+           "NIGHTDESK_SLACK_WEBHOOK": "https://hooks.slack.com/services/T0/B0/webhook-secret-7",
+           "NIGHTDESK_TEAMS_WEBHOOK": "https://msp.webhook.office.com/webhookb2/teams-secret-8"}
+HIDDEN = ["tw-secret-123", "sk-secret-456", "xoxb-secret-789", "signing-secret-1", "client-secret-2",
+          "cw-public-3", "cw-private-4", "smtp-secret-0", "a-long-install-secret-key", "db-pass-5",
+          "queue-pass-6", "webhook-secret-7", "teams-secret-8"]
+
+
+def test_secrets_never_show_in_the_settings_repr_or_str():
+    cfg = Config.from_env(SECRETS)
+    for shown in (repr(cfg), str(cfg), f"{cfg.smtp_password} {cfg.slack_bot_token}"):
+        assert [secret for secret in HIDDEN if secret in shown] == []
+    assert "db.example" in repr(cfg) and "redis.example" in repr(cfg)  # the URL, less its password
+
+
+def test_code_that_needs_a_secret_still_gets_its_text():
+    cfg = Config.from_env(SECRETS)
+    assert cfg.twilio_auth_token.get_secret_value() == "tw-secret-123"
+    assert cfg.connectwise_private_key.get_secret_value() == "cw-private-4"
+    assert cfg.database_url == "postgresql+psycopg://nightdesk:db-pass-5@db.example/nightdesk"
+    assert cfg.slack_webhook == SECRETS["NIGHTDESK_SLACK_WEBHOOK"]
+    assert Config(slack_bot_token="xoxb-test").replace(smtp_port=25).slack_bot_token.get_secret_value() == \
+        "xoxb-test"
+
+
+def test_every_bad_variable_is_its_own_line_and_no_value_of_pydantics_leaks():
+    with pytest.raises(ConfigError) as err:
+        Config.from_env({"SMTP_PORT": "seventy", "NIGHTDESK_TIMEZONE": "Eastern",
+                         "DATABASE_URL": "mysql://root:db-pass-9@db.example/x", "PATH": "/bin"})
+    assert sorted(str(err.value).splitlines()) == [
+        "DATABASE_URL: expected sqlite:/// or postgresql://, got mysql",
+        "NIGHTDESK_TIMEZONE: expected an IANA time zone like America/New_York, got 'Eastern'",
+        "SMTP_PORT: expected a port number 1-65535, got 'seventy'"]
+
+
+def test_empty_means_unset_except_for_a_flag_where_it_means_false():
+    cfg = Config.from_env({"SMTP_PORT": "", "NIGHTDESK_TRIAGE_MODEL": " ", "SMTP_STARTTLS": "",
+                           "FLASK_DEBUG": " yes ", "NIGHTDESK_TIMEZONE": " Europe/London "})
+    assert (cfg.smtp_port, cfg.triage_model, cfg.smtp_starttls) == (587, "gpt-4o-mini", False)
+    assert cfg.debug is True and cfg.timezone == "Europe/London"
+
+
+def test_building_a_config_in_code_never_reads_the_process_environment(monkeypatch):
+    monkeypatch.setenv("SMTP_PORT", "2525")
+    monkeypatch.setenv("NIGHTDESK_TIMEZONE", "Asia/Tokyo")
+    assert (Config().smtp_port, Config().timezone) == (587, "UTC")
+    assert Config.from_env().smtp_port == 2525
 
 
 def test_the_spool_lives_under_the_instance_unless_nightdesk_spool_dir_says_otherwise(tmp_path):

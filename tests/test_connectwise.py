@@ -158,7 +158,7 @@ def test_connectwise_ui_url_overrides_the_derived_host(override, expected):
 
 
 def test_connectwise_ui_url_reaches_the_adapter_from_the_environment():
-    from app.bootstrap import tickets
+    from app.bootstrap import tickets_for as tickets
     env = {"CONNECTWISE_BASE_URL": API_BASE, "CONNECTWISE_COMPANY": "msp",
            "CONNECTWISE_PUBLIC_KEY": "pub", "CONNECTWISE_PRIVATE_KEY": "priv",
            "CONNECTWISE_CLIENT_ID": "guid"}

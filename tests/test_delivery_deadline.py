@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.config import Config, ConfigError
-from app.incidents.services import NoLimit
+from app.ratelimit import NoLimit
 from app.models import Event
 
 from .conftest import drain

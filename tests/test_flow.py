@@ -78,7 +78,8 @@ def test_connectwise_down_does_not_hold_the_page_and_the_ticket_comes_later_exac
     drain(app, scheduled=True)
     inc = incident(app)
     assert inc.ticket_number == "5150"
-    posts = [c for c in responses.calls if c.request.method == "POST"]
+    posts = [c for c in responses.calls if c.request.method == "POST"
+             and c.request.url == f"{CW}/service/tickets"]
     assert len(posts) == 2  # the refused one and the one that created the ticket
     follow_up = slack.webhook_posts()[1]
     assert "Ticket 5150" in follow_up["text"]
@@ -96,7 +97,8 @@ def test_a_connectwise_timeout_is_retried_without_a_second_ticket(make_app, slac
     clock.advance(600)
     drain(app, scheduled=True)
     assert incident(app).ticket_number == "9001"
-    assert sum(1 for c in responses.calls if c.request.method == "POST") == 1
+    assert sum(1 for c in responses.calls
+               if c.request.method == "POST" and c.request.url == f"{CW}/service/tickets") == 1
 
 
 @responses.activate

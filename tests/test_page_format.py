@@ -123,7 +123,24 @@ def test_sms_is_one_concise_gsm7_segment():
     assert_concise(body)
     body.encode("gsm03.38")  # raises for anything outside the GSM-7 alphabet
     assert septets(body) <= SEGMENT
-    assert lines(body)[1:] == ["Callback +15555550142, Ticket ND-1014", "Triggered 21:14 EST, Open"]
+    # It ends with the incident's code and how to answer it (POST /sms/incoming).
+    assert lines(body)[1:] == ["Callback +15555550142, Ticket ND-1014",
+                               "21:14 EST. #1014: 1=ack 2=resolve 3=snooze"]
+
+
+@pytest.mark.parametrize("changes", [
+    {"customer": "Ω" * 80, "callback_number": "+1" * 30, "ticket_number": "€" * 40},
+    {"summary": "[x] " * 60, "status": "acknowledged", "holder": "sms:+15555550111", "kind": "ticket"},
+    {"reference": "ND-2147484647", "ticket_number": "45234"},
+])
+def test_an_sms_page_always_ends_with_its_code_within_one_segment(changes):
+    from dataclasses import replace
+    message = replace(NIGHT, **changes)
+    body = sms_body(message)
+    assert septets(body) <= SEGMENT
+    code = message.reference.removeprefix("ND-")
+    assert body.splitlines()[-1].endswith(f"#{code}: 1=ack 2=resolve 3=snooze")
+    assert "Ref ND-" not in body  # the code says it already
 
 
 def test_time_zone_setting_is_validated_at_start_up():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.bootstrap import channels
+from app.bootstrap import channels_for as channels
 from app.config import PROJECT_ROOT, Config
 from app.runbooks import RunbookStore, check_directory
 

@@ -12,7 +12,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
 from app import incidents
-from app.models import Event, Incident, Page
+from app.models import Event, Incident, LiveMessageRef, Page
 from app.triage import Decision
 
 from .conftest import SAMPLES, drain, next_incident_id
@@ -132,6 +132,14 @@ def command(app, text, user="W111", channel="C0123TEAM9"):
     return signed(app, "/slack/commands", urlencode(form))
 
 
+def live_of(app, incident_id) -> dict:
+    """The incident's live Slack message as stored: {"team", "channel", "ts"} ({} before one)."""
+    with app.extensions["nightdesk"].db.session() as s:
+        row = s.scalar(select(LiveMessageRef).where(LiveMessageRef.incident_id == incident_id,
+                                                    LiveMessageRef.method == "slack"))
+        return dict(row.ref) if row else {}
+
+
 def incident(app, incident_id) -> Incident:
     with app.extensions["nightdesk"].db.session() as s:
         return s.get(Incident, incident_id)
@@ -154,7 +162,7 @@ def test_the_documented_slack_signature_vector_verifies():
         "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
 
 
-def test_forged_stale_replayed_and_unsigned_requests_get_401_and_change_nothing(app, slack):
+def test_forged_stale_replayed_and_unsigned_requests_get_403_and_change_nothing(app, slack):
     inc = open_incident(app)
     payload = urlencode({"payload": json.dumps({"type": "block_actions", "user": {"id": "W1"},
                                                 "actions": [{"action_id": "nightdesk_ack", "value": str(inc)}]})})
@@ -162,21 +170,37 @@ def test_forged_stale_replayed_and_unsigned_requests_get_401_and_change_nothing(
     stale = signed(app, "/slack/actions", payload, ts=int(time.time()) - 600)  # clock: real now
     unsigned = app.test_client().post("/slack/actions", data=payload,
                                       content_type="application/x-www-form-urlencoded")
-    assert [r.status_code for r in (forged, stale, unsigned)] == [401, 401, 401]
+    assert [r.status_code for r in (forged, stale, unsigned)] == [403, 403, 403]
     assert incident(app, inc).status == "open"
     ts = int(time.time())
     first = signed(app, "/slack/commands", "text=help&user_id=W1", ts=ts)
     replay = signed(app, "/slack/commands", "text=help&user_id=W1", ts=ts)
-    assert (first.status_code, replay.status_code) == (200, 401)
+    assert (first.status_code, replay.status_code) == (200, 403)
 
 
 def test_without_a_signing_secret_nothing_is_accepted(make_app):
     response = make_app().test_client().post("/slack/commands", data={"text": "help"})
-    assert response.status_code == 401
+    assert response.status_code == 403
 
 
 def test_a_malformed_interaction_is_a_400(app):
     assert signed(app, "/slack/actions", "payload=not-json").status_code == 400
+
+
+def test_an_unsigned_malformed_interaction_is_refused_for_its_signature_first(app):
+    unsigned = app.test_client().post("/slack/actions", data="payload=not-json",
+                                      content_type="application/x-www-form-urlencoded")
+    assert unsigned.status_code == 403
+
+
+def test_shortcuts_closed_forms_and_other_buttons_get_slacks_200(app, slack):
+    inc = open_incident(app)
+    for payload in ({"type": "shortcut", "callback_id": "x", "user": {"id": "W1"}},
+                    {"type": "view_closed", "user": {"id": "W1"}, "view": {"callback_id": "nightdesk_resolve"}},
+                    {"type": "block_actions", "user": {"id": "W1"}, "actions": []}):
+        assert signed(app, "/slack/actions", urlencode({"payload": json.dumps(payload)})).status_code == 200
+    assert block_action(app, slack, "nightdesk_open_ticket", str(inc)).status_code == 200
+    assert incident(app, inc).status == "open"
 
 
 # --- the live message ------------------------------------------------------------------------
@@ -190,8 +214,8 @@ def test_the_page_is_a_live_message_in_the_customers_channel_with_buttons(app, s
     assert lines[2].startswith("Triggered ") and lines[2].endswith("· Open")
     assert actions_of(post["blocks"]) == ["nightdesk_ack", "nightdesk_resolve", "nightdesk_snooze",
                                           "nightdesk_open_ticket"]
-    row = incident(app, inc)
-    assert row.slack_channel == "#globex-alerts" and row.slack_ts
+    live = live_of(app, inc)
+    assert live["channel"] == "#globex-alerts" and live["ts"] and live["team"] == ""
 
 
 def test_acknowledge_updates_the_message_threads_it_and_notes_the_ticket(app, slack, cw):
@@ -203,10 +227,10 @@ def test_acknowledge_updates_the_message_threads_it_and_notes_the_ticket(app, sl
     assert (row.status, row.acknowledged_by, row.next_escalation_at) == ("acknowledged", "slack:W111", None)
     drain(app)
     update = slack.calls("chat.update")[-1]
-    assert update["ts"] == row.slack_ts
+    assert update["ts"] == live_of(app, inc)["ts"]
     assert actions_of(update["blocks"]) == ["nightdesk_acked", "nightdesk_resolve", "nightdesk_open_ticket"]
     assert "Acknowledged by <@W111>" in json.dumps(update["blocks"])
-    replies = [c["text"] for c in slack.calls("chat.postMessage") if c.get("thread_ts") == row.slack_ts]
+    replies = [c["text"] for c in slack.calls("chat.postMessage") if c.get("thread_ts") == live_of(app, inc)["ts"]]
     assert ":white_check_mark: Acknowledged by <@W111>" in replies
     note = next(c for c in cw.calls if c.request.url.endswith("/notes"))
     body = json.loads(note.request.body)
@@ -402,6 +426,13 @@ def test_incidents_ack_and_resolve_by_reference(app, slack):
     assert "No incident with reference or ticket number `ND-9999`" in command(app, "ack ND-9999").get_json()["text"]
 
 
+def test_a_resolve_note_that_mentions_a_payload_is_still_a_command(app, slack):
+    inc = open_incident(app)
+    reply = command(app, f"resolve ND-{1000 + inc} the payload=bad webhook fixed").get_json()
+    assert reply["response_type"] == "in_channel" and "resolved by <@W111>" in reply["text"]
+    assert incident(app, inc).resolution_note == "the payload=bad webhook fixed"
+
+
 def test_oncall_and_status(app, clock):
     open_incident(app)
     oncall = command(app, "oncall").get_json()["text"]
@@ -482,6 +513,17 @@ def test_a_callback_in_a_browser_that_did_not_start_the_install_is_refused(app_i
     assert slack.calls("oauth.v2.access") == []  # the code was never exchanged
     done = admin.get(f"/slack/oauth/callback?code=c&state={state}")  # the real admin still can
     assert done.status_code == 200 and "Globex IT" in done.get_data(as_text=True)
+
+
+def test_a_refused_code_exchange_says_so_and_keeps_the_code_out_of_the_log(app_install, slack, caplog):
+    slack.oauth_answer = {"ok": False, "error": "invalid_code"}
+    client = app_install.test_client()
+    state = begin_install(client)
+    with caplog.at_level("INFO"):  # the service's level
+        done = client.get(f"/slack/oauth/callback?code=one-time-4711&state={state}")
+    assert done.status_code == 400 and "could not be exchanged" in done.get_data(as_text=True)
+    assert slack.calls("oauth.v2.access")  # it was tried
+    assert "one-time-4711" not in caplog.text
 
 
 def test_a_rotating_token_is_stored_with_its_refresh_token_and_renewed_before_it_expires(

@@ -104,6 +104,24 @@ def test_delivered_and_repeated_reports_change_nothing(app, sent):
     assert stale.status_code == 204 and pages(app)[0].status == "sent"
 
 
+def test_a_report_arriving_while_the_database_is_down_gets_503_not_500(app, sent, caplog):
+    from sqlalchemy.exc import OperationalError
+    page, _ = sent
+    db = app.extensions["nightdesk"].db
+
+    def down():
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    real, db.session = db.session, down
+    try:
+        answer = report(app, f"/sms/status?page={page.id}", ErrorCode="30005")
+    finally:
+        db.session = real
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+    assert "database unavailable" in caplog.text and "Traceback" not in caplog.text
+    assert pages(app)[0].status == "sent"  # nothing half-done: Twilio's retry finds it as it was
+
+
 def test_a_forged_report_is_refused_and_changes_nothing(app, sent):
     page, _ = sent
     path = f"/sms/status?page={page.id}"

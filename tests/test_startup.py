@@ -88,7 +88,7 @@ def test_the_worker_says_once_that_redis_is_down_and_once_that_it_is_back(tmp_pa
 
 
 def test_an_outage_is_reminded_every_minute_and_its_end_said_once(caplog):
-    from app.jobs import QueueWatch
+    from app.outage_watch import OutageWatch as QueueWatch
     now = [0.0]
     watch = QueueWatch("redis://queue.example:6379/0", clock=lambda: now[0])
     caplog.set_level(logging.INFO, logger="app.jobs")

@@ -5,7 +5,7 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from app.triage import TriageAgent, TriageContext, fallback_decide
-from app.triage.llm import OpenAILLM
+from app.triage.openai_llm import OpenAILLM
 
 from .fakes.http import Reply
 from .fakes.openai import REFUSAL, completion, decision

@@ -8,7 +8,7 @@ from app.paging import ChannelRegistry
 from app.paging.recording import RecordingChannel
 from app.triage import TriageAgent, TriageContext
 from app.triage.cache import MemoryDecisionCache
-from app.triage.llm import OpenAILLM
+from app.triage.openai_llm import OpenAILLM
 from bench.triage_eval import evaluate, load_cases
 
 from .conftest import TwilioCaller, drain

@@ -9,7 +9,7 @@ import yaml
 from markdown_it import MarkdownIt
 from slack_sdk.models.blocks import Block
 
-from app.bootstrap import channels
+from app.bootstrap import channels_for as channels
 from app.config import PROJECT_ROOT, Config
 from app.paging import PageMessage
 from app.paging.slack import SlackChannel
@@ -136,7 +136,8 @@ def test_an_sms_page_is_always_one_gsm7_segment(summary):
     body = sms_body(message)
     body.encode("gsm03.38")
     assert septets(body) <= SEGMENT
-    assert "Callback +15555550142, Ticket 4523499, Ref ND-1014" in body
+    assert "Callback +15555550142, Ticket 4523499\n" in body
+    assert body.endswith("\n23:00 PST. #1014: 1=ack 2=resolve 3=snooze")  # the code replaces Ref ND-1014
 
 
 # --- Runbooks: a one-line name, a time zone --------------------------------------------------

@@ -12,37 +12,36 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
+from app.states import IncidentStatus, PageKind, PageStatus, default_kind
 from app.models import Event, Incident, Page
 
-from .rows import add_page, runbook_of
-from .services import Services
+from . import incident_rows, page_rows
+from .rows import runbook_of
+from .services import Books, Routing
 from .targets import resolve
+from .work import Job
 
 log = logging.getLogger(__name__)
 MARK = "delivery_deadline"  # the event that says the deadline was handled
 
 
-def schedule_check(svc: Services, incident: Incident) -> None:
+def schedule_check(svc: Books, incident: Incident) -> None:
     if incident.severity != "P1" or incident.is_test:
         return
     due = incident.created_at + timedelta(seconds=svc.config.p1_delivery_deadline)
-    svc.work.later(MARK, incident.id, delay=max(0.0, (due - svc.clock()).total_seconds()))
+    svc.work.later(Job.DELIVERY_DEADLINE, incident.id, delay=max(0.0, (due - svc.clock()).total_seconds()))
 
 
-def overdue(svc: Services, s) -> list[int]:
+def overdue(svc: Books, s) -> list[int]:
     """P1 incidents past their deadline with no route delivered whose next check is due: never
     checked, or a fallback paged more than half a deadline ago with still nothing delivered (the
     last day's only: an older one has long been seen by a person or by the terminal alert)."""
     now = svc.clock()
     deadline = svc.config.p1_delivery_deadline
-    delivered = exists().where(Page.incident_id == Incident.id, Page.kind != "ticket",
-                               Page.status == "sent")
-    candidates = list(s.scalars(select(Incident.id).where(
-        Incident.severity == "P1", Incident.status == "open", Incident.is_test.is_(False),
-        Incident.pages_planned.is_(True), Incident.created_at <= now - timedelta(seconds=deadline),
-        Incident.created_at > now - timedelta(days=1), ~delivered)))
+    candidates = incident_rows.undelivered_p1s(s, page_rows.delivered(), now - timedelta(days=1),
+                                               now - timedelta(seconds=deadline))
     if not candidates:
         return []
     marks: dict[int, list[Event]] = {i: [] for i in candidates}
@@ -54,33 +53,32 @@ def overdue(svc: Services, s) -> list[int]:
         and max(m.created_at for m in done) <= follow_up)]
 
 
-def check_delivery(svc: Services, incident_id: int) -> None:
+def check_delivery(svc: Routing, incident_id: int) -> None:
     now = svc.clock()
     with svc.db.session() as s:
         incident = s.get(Incident, incident_id)
         if incident is None or incident.severity != "P1" or incident.is_test or \
-                incident.status != "open":
+                incident.status != IncidentStatus.OPEN:
             return
         deadline = svc.config.p1_delivery_deadline
         due = incident.created_at + timedelta(seconds=deadline)
         if now < due:  # woken early: sleep on
-            svc.work.later(MARK, incident_id, delay=(due - now).total_seconds())
+            svc.work.later(Job.DELIVERY_DEADLINE, incident_id, delay=(due - now).total_seconds())
             return
-        routes = list(s.scalars(select(Page).where(Page.incident_id == incident.id,
-                                                   Page.kind != "ticket").order_by(Page.id)))
+        routes = page_rows.routes(s, incident.id)
         marks = list(s.scalars(select(Event).where(Event.incident_id == incident.id,
                                                    Event.kind == MARK)))
-        if any(p.status == "sent" for p in routes) or any(m.detail.get("paged") != "fallback"
+        if any(p.status == PageStatus.SENT for p in routes) or any(m.detail.get("paged") != "fallback"
                                                            for m in marks):
             return
         if marks:  # the fallback was paged: it gets half a deadline before the MSP alert
             follow_up = max(m.created_at for m in marks) + timedelta(seconds=deadline / 2)
             if now < follow_up:  # a duplicate or early check: the follow-up stays where it is
-                svc.work.later(MARK, incident_id, delay=(follow_up - now).total_seconds())
+                svc.work.later(Job.DELIVERY_DEADLINE, incident_id, delay=(follow_up - now).total_seconds())
                 return
         paged = _fallbacks(svc, s, incident, routes) if not marks else ""
         if paged:  # the fallback gets half the deadline again before the MSP is alerted
-            svc.work.later(MARK, incident_id, delay=deadline / 2)
+            svc.work.later(Job.DELIVERY_DEADLINE, incident_id, delay=deadline / 2)
         else:
             paged = _msp_alert(svc, s, incident, routes)
         waited = int((now - incident.created_at).total_seconds())
@@ -93,36 +91,35 @@ def check_delivery(svc: Services, incident_id: int) -> None:
             log.critical("P1 %s undelivered after %d s and no fallback or MSP alert is left",
                          incident.reference, waited)
         s.commit()
-        ids = list(s.scalars(select(Page.id).where(Page.incident_id == incident.id,
-                                                   Page.status == "queued", Page.due_at <= now)))
+        ids = page_rows.due_ids(s, incident.id, now)
     for page_id in ids:
-        svc.work.later("deliver_page", page_id)
+        svc.work.later(Job.DELIVER_PAGE, page_id)
 
 
-def _fallbacks(svc: Services, s, incident: Incident, routes: list[Page]) -> str:
+def _fallbacks(svc: Routing, s, incident: Incident, routes: list[Page]) -> str:
     book = runbook_of(svc, incident)
     added = ""
     for page in routes:
-        rule = book.rule(page.rule_index) if book and page.kind == "page" else None
+        rule = book.rule(page.rule_index) if book and page.kind == PageKind.PAGE else None
         if rule is None or rule.fallback is None or any(
-                p.kind == "fallback" and p.rule_index == page.rule_index and p.step == page.step
+                p.kind == PageKind.FALLBACK and p.rule_index == page.rule_index and p.step == page.step
                 for p in routes):
             continue
-        add_page(s, incident, page.rule_index, rule.fallback.method,
-                 resolve(svc, book, incident, rule.fallback), "fallback", svc.clock(), step=page.step)
+        page_rows.add(s, incident, page.rule_index, rule.fallback.method,
+                 resolve(svc, book, incident, rule.fallback), PageKind.FALLBACK, svc.clock(), step=page.step)
         added = "fallback"
     return added
 
 
-def _msp_alert(svc: Services, s, incident: Incident, routes: list[Page]) -> str:
+def _msp_alert(svc: Books, s, incident: Incident, routes: list[Page]) -> str:
     """NIGHTDESK_SLACK_WEBHOOK, else NIGHTDESK_ALERT_EMAIL: the first not already a route."""
     first = routes[0] if routes else None
-    for method, configured in (("slack", svc.config.slack_webhook), ("email", svc.config.alert_email)):
-        if not configured or any(p.method == method and p.target == "" for p in routes):
+    for method in svc.config.msp_alert_methods:
+        if any(p.method == method and p.target == "" for p in routes):
             continue
         rule_index = first.rule_index if first else -1 if incident.rule_index is None \
             else incident.rule_index
-        add_page(s, incident, rule_index, method, "", f"default:{method}", svc.clock(),
+        page_rows.add(s, incident, rule_index, method, "", default_kind(method), svc.clock(),
                  step=first.step if first else 0)
         s.add(Event(incident_id=incident.id, kind="default_alerted", detail={
             "method": method, "why": "P1 not delivered within the deadline"}))

@@ -6,46 +6,55 @@ import logging
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.states import CALL_ENDED, CallStatus
 from app.models import Call, Event, Turn
 from app.runbooks import Runbook
 from app.triage import Decision, TriageContext, fallback_decide
 
-from .opening import open_incident
-from .services import Services
+from . import call_rows
+from .adopt import adopt_recognised, runbook_for, set_customer
+from .call_notes import owe_notes
+from .opening import caller_id, open_incident
+from .recognition import recognise
+from .services import Books, Records, Recognising, Triaging
+from .work import Job
 
 log = logging.getLogger(__name__)
 
 
-def start_call(svc: Services, call_sid: str, from_number: str, to_number: str) -> tuple[Call, Runbook | None]:
-    """The call's row, created once per CallSid however often Twilio retries the webhook."""
+def start_call(svc: Recognising, call_sid: str, from_number: str,
+               to_number: str) -> tuple[Call, Runbook | None]:
+    """The call's row, created once per CallSid however often Twilio retries the webhook. A
+    caller the runbooks don't know is looked up in the PSA first, within its time budget."""
     book = svc.runbooks.for_call(to_number, from_number)
+    call = get_call(svc, call_sid)
+    if call is not None:
+        return call, runbook_for(svc, call)
+    known = recognise(svc, from_number, book)  # no transaction open while the PSA answers
+    book = known.book
     with svc.db.session() as s:
-        call = s.scalar(select(Call).where(Call.call_sid == call_sid))
-        if call is None:
-            call = Call(call_sid=call_sid, customer=book.customer if book else "unknown",
-                        from_number=from_number, to_number=to_number, created_at=svc.clock())
-            s.add(call)
-            try:
-                s.flush()
-            except IntegrityError:
-                s.rollback()
-                call = s.scalar(select(Call).where(Call.call_sid == call_sid))
-            else:
-                s.add(Event(call_id=call.id, kind="call_started",
-                            detail={"customer": call.customer, "runbook": book.version if book else None}))
+        call = Call(call_sid=call_sid, customer=book.customer if book else "unknown",
+                    from_number=from_number, to_number=to_number, created_at=svc.clock(),
+                    contact=known.record)
+        s.add(call)
+        try:
+            s.flush()
+        except IntegrityError:
+            s.rollback()
+            call = s.scalar(select(Call).where(Call.call_sid == call_sid))
+        else:
+            s.add(Event(call_id=call.id, kind="call_started",
+                        detail={"customer": call.customer, "runbook": book.version if book else None,
+                                **({"psa_contacts": len(known.contacts)} if known.contacts is not None else {})}))
     return call, runbook_for(svc, call)
 
 
-def runbook_for(svc: Services, call: Call) -> Runbook | None:
-    return svc.runbooks.get(call.customer) or svc.runbooks.default()
-
-
-def get_call(svc: Services, call_sid: str) -> Call | None:
+def get_call(svc: Records, call_sid: str) -> Call | None:
     with svc.db.session() as s:
         return s.scalar(select(Call).where(Call.call_sid == call_sid))
 
 
-def record_turn(svc: Services, call: Call, seq: int, speech: str, confidence: float | None,
+def record_turn(svc: Books, call: Call, seq: int, speech: str, confidence: float | None,
                 prompt: str) -> Turn:
     """Store what the caller said as turn `seq` and queue its triage; a retried webhook for the
     same turn finds the stored one and queues nothing."""
@@ -61,32 +70,31 @@ def record_turn(svc: Services, call: Call, seq: int, speech: str, confidence: fl
         except IntegrityError:
             s.rollback()
             return s.scalar(select(Turn).where(Turn.call_id == call.id, Turn.seq == seq))
-    svc.work.later("triage_turn", turn.id)
+    svc.work.later(Job.TRIAGE_TURN, turn.id)
     return turn
 
 
-def poll_turn(svc: Services, call_sid: str, seq: int):
+def poll_turn(svc: Records, call_sid: str, seq: int):
     """What a /voice/next poll needs to know while the caller waits: when the turn was stored and
     its decision, or None for an unknown call or turn. One SELECT on two unique indexes
     (calls.call_sid, turns(call_id, seq)): Twilio polls every second for every caller on hold."""
     with svc.db.session() as s:
-        return s.execute(select(Turn.created_at, Turn.decision).join(Call, Call.id == Turn.call_id)
-                         .where(Call.call_sid == call_sid, Turn.seq == seq)).first()
+        return call_rows.poll(s, call_sid, seq)
 
 
-def get_turn(svc: Services, call: Call, seq: int) -> Turn | None:
+def get_turn(svc: Records, call: Call, seq: int) -> Turn | None:
     with svc.db.session() as s:
         return s.scalar(select(Turn).where(Turn.call_id == call.id, Turn.seq == seq))
 
 
-def count_reprompt(svc: Services, call: Call) -> int:
+def count_reprompt(svc: Records, call: Call) -> int:
     with svc.db.session() as s:
         row = s.get(Call, call.id)
         row.reprompts += 1
         return row.reprompts
 
 
-def triage_turn(svc: Services, turn_id: int, fallback_reason: str = "") -> Decision | None:
+def triage_turn(svc: Triaging, turn_id: int, fallback_reason: str = "") -> Decision | None:
     """Decide what to say after this turn. With fallback_reason the rule-based fallback decides at
     once (the caller has waited long enough). The first decision stored wins."""
     with svc.db.session() as s:
@@ -95,7 +103,7 @@ def triage_turn(svc: Services, turn_id: int, fallback_reason: str = "") -> Decis
             return None
         call = turn.call
         turns = [(t.prompt, t.speech) for t in call.turns if t.seq <= turn.seq]
-        ended = call.status == "completed"
+        ended = call.status == CallStatus.COMPLETED
     book = _adopt_named_company(svc, call, turns)
     if book is None:
         log.error("no runbook for %s and no _default runbook: cannot triage", call.customer)
@@ -108,7 +116,7 @@ def triage_turn(svc: Services, turn_id: int, fallback_reason: str = "") -> Decis
     if decision.company and book.is_default:
         named = svc.runbooks.find_by_name(decision.company)
         if named:
-            _set_customer(svc, call, named)
+            set_customer(svc, call, named)
     if not _store_decision(svc, turn_id, decision):
         return None
     if decision.action == "final":
@@ -116,29 +124,20 @@ def triage_turn(svc: Services, turn_id: int, fallback_reason: str = "") -> Decis
     return decision
 
 
-def _adopt_named_company(svc: Services, call: Call, turns: list) -> Runbook | None:
-    """An unknown caller who names a customer is triaged with that customer's runbook."""
-    book = runbook_for(svc, call)
+def _adopt_named_company(svc: Triaging, call: Call, turns: list) -> Runbook | None:
+    """An unknown caller is triaged with the customer's runbook once it is known: from the PSA,
+    whose answer may have come after the greeting, or from the company the caller names."""
+    book = adopt_recognised(svc, call)
     if book is not None and book.is_default:
         for _, speech in turns:
             named = svc.runbooks.find_by_name(speech)
             if named:
-                _set_customer(svc, call, named)
+                set_customer(svc, call, named)
                 return named
     return book
 
 
-def _set_customer(svc: Services, call: Call, book: Runbook) -> None:
-    with svc.db.session() as s:
-        row = s.get(Call, call.id)
-        if row.customer != book.customer:
-            s.add(Event(call_id=call.id, kind="customer_named",
-                        detail={"from": row.customer, "to": book.customer}))
-            row.customer = book.customer
-    call.customer = book.customer
-
-
-def _store_decision(svc: Services, turn_id: int, decision: Decision) -> bool:
+def _store_decision(svc: Records, turn_id: int, decision: Decision) -> bool:
     with svc.db.session() as s:
         done = s.execute(update(Turn).where(Turn.id == turn_id, Turn.decision.is_(None))
                          .values(decision=decision.as_dict(), decided_at=svc.clock()))
@@ -152,23 +151,23 @@ def _store_decision(svc: Services, turn_id: int, decision: Decision) -> bool:
     return True
 
 
-def end_call(svc: Services, call_sid: str, status: str) -> None:
+def end_call(svc: Records, call_sid: str, status: str) -> None:
     """Twilio's status callback: a caller who hangs up mid-triage still gets an incident."""
     with svc.db.session() as s:
         call = s.scalar(select(Call).where(Call.call_sid == call_sid))
-        if call is None or call.status == "completed":
+        if call is None or call.status == CallStatus.COMPLETED:
             return
-        call.status = "completed" if status in ("completed", "busy", "failed", "no-answer",
-                                                "canceled") else status
-        if call.status != "completed":
+        call.status = CallStatus.COMPLETED if status in CALL_ENDED else status
+        if call.status != CallStatus.COMPLETED:
             return
         call.ended_at = svc.clock()
         s.add(Event(call_id=call.id, kind="call_ended", detail={"status": status}))
         call_id = call.id
-    svc.work.later("finish_call", call_id)
+    svc.work.later(Job.FINISH_CALL, call_id)
+    owe_notes(svc, call_id)  # the transcript, if the ticket is already there
 
 
-def finish_call(svc: Services, call_id: int, reason: str = "caller hung up") -> None:
+def finish_call(svc: Triaging, call_id: int, reason: str = "caller hung up") -> None:
     """Make sure a call that is over has an incident, deciding with what the caller said."""
     with svc.db.session() as s:
         call = s.get(Call, call_id)
@@ -182,7 +181,7 @@ def finish_call(svc: Services, call_id: int, reason: str = "caller hung up") -> 
         decision = Decision(action="final", severity="P3", rule=None,
                             summary=f"Missed call from {call.from_number or 'a withheld number'}",
                             details="The caller said nothing NightDesk could hear.",
-                            callback_number=call.from_number if call.from_number.startswith("+") else "",
+                            callback_number=caller_id(call),
                             path="fallback", reason="no speech: missed call")
     else:
         ctx = TriageContext(runbook=_adopt_named_company(svc, call, turns) or book, turns=turns,

@@ -15,9 +15,7 @@ import logging
 import threading
 from contextlib import contextmanager
 
-from sqlalchemy import update
-
-from app.models import Page
+from . import page_rows
 
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
@@ -35,8 +33,7 @@ def held(svc, page_id: int, every: float | None = None):
         while not stop.wait(every):
             try:
                 with svc.db.session() as s:
-                    s.execute(update(Page).where(Page.id == page_id, Page.status == "sending")
-                              .values(claimed_at=svc.clock()))
+                    page_rows.renew_lease(s, page_id, svc.clock())
             except Exception as exc:  # the send goes on; the lease lasts LEASE_S anyway
                 log.warning("could not renew the lease on page %s: %s", page_id,
                             " ".join(str(exc).split())[:200])

@@ -42,7 +42,7 @@ def check(secret: str, incident_id: int, given: str, max_age_s: float, clock=Non
     if not secret or not given:
         return "invalid"
     try:
-        _Signer(secret, clock).unsign(f"{incident_id}.{given}", max_age=max_age_s)
+        _Signer(secret, clock).unsign(f"{incident_id}.{given}", max_age=int(max_age_s))
     except SignatureExpired:
         return "expired"
     except BadSignature:

@@ -5,30 +5,35 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.models import Call, Event, Incident, Page
+from app.config import is_e164
+from app.paging.live import was_live
+from app.states import IncidentChange, PageKind, TicketStatus
+from app.models import Call, Event, Incident
 from app.runbooks import Runbook
 from app.tickets import TicketError, TicketRequest
 from app.triage import Decision
 
+from .call_notes import owe_notes
 from .escalation import arm
-from .rows import add_page, queued_ids, runbook_of
-from .services import Services
+from .recognition import contact_for
+from . import incident_rows, page_rows
+from .rows import runbook_of
+from .services import Paging, Routing, Ticketing
 from .targets import resolve
-from .work import backoff
+from .work import Job, backoff
 
 log = logging.getLogger(__name__)
 # A claimed ticket attempt is not taken again before this (a retry's lookup and post, 30 s each, fit).
 TICKET_LEASE_S = 90
 
 
-def open_incident(svc: Services, call_id: int, decision: Decision) -> Incident:
+def open_incident(svc: Routing, call_id: int, decision: Decision) -> Incident:
     """One incident per call, whichever of the triage job, the timeout or the hang-up gets here
     first."""
     with svc.db.session() as s:
-        existing = s.scalar(select(Incident).where(Incident.call_id == call_id))
+        existing = incident_rows.by_call(s, call_id)
         if existing:
             return existing
         call = s.get(Call, call_id)
@@ -36,7 +41,7 @@ def open_incident(svc: Services, call_id: int, decision: Decision) -> Incident:
             call_id=call_id, customer=call.customer, severity=decision.severity,
             rule_index=decision.rule, summary=decision.summary[:100], details=decision.details,
             caller_name=decision.caller_name,
-            callback_number=decision.callback_number or _caller_id(call),
+            callback_number=decision.callback_number or caller_id(call),
             transcript="\n".join(f"NightDesk: {t.prompt}\nCaller: {t.speech or '(no speech)'}"
                                  for t in call.turns),
             triage={k: v for k, v in decision.as_dict().items()
@@ -48,16 +53,19 @@ def open_incident(svc: Services, call_id: int, decision: Decision) -> Incident:
             s.flush()
         except IntegrityError:
             s.rollback()
-            return s.scalar(select(Incident).where(Incident.call_id == call_id))
+            winner = incident_rows.by_call(s, call_id)
+            if winner is None:  # not the other worker's incident: a real constraint failed
+                raise
+            return winner
         s.add(Event(incident_id=incident.id, call_id=call_id, kind="incident_opened",
                     detail={"severity": incident.severity, "path": decision.path,
                             "reason": decision.reason}))
-    svc.work.later("file_ticket", incident.id)
+    svc.work.later(Job.FILE_TICKET, incident.id)
     plan_pages(svc, incident.id)  # from the decision: no page waits for the ticket system
     return incident
 
 
-def file_ticket(svc: Services, incident_id: int) -> None:
+def file_ticket(svc: Paging, incident_id: int) -> None:
     """One attempt at the ticket. The pages were planned when the incident opened; planning them
     here again (a no-op then) covers an opening cut short before it got that far."""
     with svc.db.session() as s:
@@ -70,28 +78,24 @@ def file_ticket(svc: Services, incident_id: int) -> None:
     plan_pages(svc, incident_id)
 
 
-def _claim_ticket(svc: Services, s, incident: Incident) -> bool:
+def _claim_ticket(svc: Ticketing, s, incident: Incident) -> bool:
     """Only one worker talks to the ticket system for an incident at a time; the attempt is
     counted before the call, so a worker killed mid-request makes the next try look first."""
     now = svc.clock()
-    if incident.ticket_status != "pending":
+    if incident.ticket_status != TicketStatus.PENDING:
         return False
     if incident.ticket_due_at and incident.ticket_due_at > now:
-        svc.work.later("file_ticket", incident.id, delay=(incident.ticket_due_at - now).total_seconds())
+        svc.work.later(Job.FILE_TICKET, incident.id, delay=(incident.ticket_due_at - now).total_seconds())
         return False
-    claimed = s.execute(update(Incident).where(
-        Incident.id == incident.id, Incident.ticket_status == "pending",
-        Incident.ticket_attempts == incident.ticket_attempts,
-    ).values(ticket_attempts=incident.ticket_attempts + 1,
-             ticket_due_at=now + timedelta(seconds=TICKET_LEASE_S)))
+    claimed = incident_rows.claim_ticket(s, incident, now, TICKET_LEASE_S)
     s.commit()
-    if claimed.rowcount != 1:
+    if not claimed:
         return False
     s.refresh(incident)
     return True
 
 
-def _attempt_ticket(svc, s, incident: Incident, book: Runbook, retrying: bool) -> None:
+def _attempt_ticket(svc: Ticketing, s, incident: Incident, book: Runbook, retrying: bool) -> None:
     request = ticket_request(incident, book)
     s.commit()  # no transaction held open while the ticket system takes its time
     try:
@@ -99,7 +103,7 @@ def _attempt_ticket(svc, s, incident: Incident, book: Runbook, retrying: bool) -
     except TicketError as exc:
         incident.ticket_error = exc.message
         if exc.permanent:
-            incident.ticket_status, incident.ticket_due_at = "failed", None
+            incident.ticket_status, incident.ticket_due_at = TicketStatus.FAILED, None
             s.add(Event(incident_id=incident.id, kind="ticket_refused", detail={"error": exc.message}))
             log.error("ticket for %s refused: %s", incident.reference, exc.message)
         else:
@@ -108,44 +112,47 @@ def _attempt_ticket(svc, s, incident: Incident, book: Runbook, retrying: bool) -
             s.add(Event(incident_id=incident.id, kind="ticket_delayed",
                         detail={"error": exc.message, "retry_in_s": round(delay, 1)}))
             s.commit()
-            svc.work.later("file_ticket", incident.id, delay=delay)
+            svc.work.later(Job.FILE_TICKET, incident.id, delay=delay)
         return
-    incident.ticket_status, incident.ticket_number, incident.ticket_error = "created", ticket.number, ""
+    incident.ticket_status, incident.ticket_number, incident.ticket_error = TicketStatus.CREATED, ticket.number, ""
     incident.ticket_due_at = None
     s.add(Event(incident_id=incident.id, kind="ticket_created",
                 detail={"number": ticket.number, "system": svc.tickets.name}))
     # The number first, the pages after: a page being sent meanwhile records itself, then reads
-    # the number (dispatch._record), so one side or both see the other and no follow-up is lost
+    # the number (outcome.record), so one side or both see the other and no follow-up is lost
     # (add_page keeps it to one).
     s.commit()
-    if s.scalar(select(Incident.slack_ts).where(Incident.id == incident.id)):
+    if incident_rows.has_live_message(s, incident.id):
         # bot mode: the live message shows the number, the thread says so
-        svc.work.later("incident_changed", incident.id, "ticket", "", ticket.number)
-    late = s.scalars(select(Page).where(Page.incident_id == incident.id, Page.kind != "ticket",
-                                        Page.status == "sent")).all()
-    late = [p for p in late if (p.receipt or {}).get("via") != "bot"]
+        svc.work.later(Job.INCIDENT_CHANGED, incident.id, IncidentChange.TICKET, "", ticket.number)
+    late = page_rows.sent_routes(s, incident.id)
+    late = [p for p in late if not was_live(p.receipt)]
     for page in late:  # the page went out before the number existed: follow up with it
-        add_page(s, incident, page.rule_index, page.method, page.target, kind="ticket", now=svc.clock(),
+        page_rows.add(s, incident, page.rule_index, page.method, page.target, kind=PageKind.TICKET, now=svc.clock(),
                  step=page.step)
     s.commit()
-    for page_id in queued_ids(s, incident.id):
-        svc.work.later("deliver_page", page_id)
+    for page_id in page_rows.queued_ids(s, incident.id):
+        svc.work.later(Job.DELIVER_PAGE, page_id)
+    if incident.call_id is not None:
+        owe_notes(svc, incident.call_id)  # the transcript, if the call has already ended
 
 
 def ticket_request(incident: Incident, book: Runbook) -> TicketRequest:
+    # The summary only: the transcript follows as a note once the call has ended (call_notes).
+    contact, known = contact_for(incident.call.contact if incident.call else None, book)
     lines = [f"After-hours call taken by NightDesk ({incident.reference}).",
              f"Severity: {incident.severity}. Triage: {incident.triage.get('path')} — "
              f"{incident.triage.get('reason', '')}",
              f"Caller: {incident.caller_name or 'unknown'}; callback {incident.callback_number or 'unknown'}.",
-             "", "Transcript:", incident.transcript]
+             *([known] if known else []), "", "The call's transcript is added as a note when the call ends."]
     return TicketRequest(
         reference=incident.reference, customer=book.customer, company=book.cw_company or book.customer,
         board=book.cw_board, summary=incident.summary, priority=book.cw_priorities[incident.severity],
-        description="\n".join(lines), contact_name=incident.caller_name,
-        contact_phone=incident.callback_number)
+        description="\n".join(lines), contact_name=incident.caller_name or (contact.name if contact else ""),
+        contact_phone=incident.callback_number, contact_id=contact.id if contact else "")
 
 
-def plan_pages(svc: Services, incident_id: int) -> None:
+def plan_pages(svc: Routing, incident_id: int) -> None:
     """Create the page rows this incident needs (once) and queue them."""
     with svc.db.session() as s:
         incident = s.get(Incident, incident_id)
@@ -158,14 +165,15 @@ def plan_pages(svc: Services, incident_id: int) -> None:
                         detail={"why": f"{incident.severity} is logged for the morning"}))
             return
         rule = book.rule(incident.rule_index) or book.rules[0]
-        add_page(s, incident, rule.index, rule.method, resolve(svc, book, incident, rule.route),
-                 kind="page", now=svc.clock())
+        page_rows.add(s, incident, rule.index, rule.method, resolve(svc, book, incident, rule.route),
+                 kind=PageKind.PAGE, now=svc.clock())
         arm(svc, incident, book)
         s.commit()
-        ids = queued_ids(s, incident_id)
+        ids = page_rows.queued_ids(s, incident_id)
     for page_id in ids:
-        svc.work.later("deliver_page", page_id)
+        svc.work.later(Job.DELIVER_PAGE, page_id)
 
 
-def _caller_id(call: Call) -> str:
-    return call.from_number if call.from_number.startswith("+") else ""
+def caller_id(call: Call) -> str:
+    """The caller's number, when Twilio gave one (not "anonymous" or a withheld placeholder)."""
+    return call.from_number if is_e164(call.from_number) else ""

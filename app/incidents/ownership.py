@@ -3,15 +3,13 @@ exactly one wins and the other is told who did."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-
-from sqlalchemy import select, update
 
 from app.models import Event, Incident
+from app.states import IncidentChange
 
-from .services import Services
-
-SNOOZE_MINUTES = (15, 30, 60, 240)
+from . import ack_timeout, incident_rows, lifecycle
+from .services import Books, Records
+from .work import Job
 
 
 @dataclass
@@ -21,10 +19,12 @@ class Outcome:
     holder: str = ""  # who acknowledged or resolved it, when this request didn't change it
 
 
-MAX_ID = 2**31 - 1  # the database's integer: a larger "id" from a request is simply not ours
+MAX_ID = incident_rows.MAX_ID
+# Changes after which nobody else needs waking.
+OWNED = (IncidentChange.ACKNOWLEDGED, IncidentChange.RESOLVED)
 
 
-def by_id(svc: Services, incident_id: int) -> Incident | None:
+def by_id(svc: Records, incident_id: int) -> Incident | None:
     """The incident a button or form names: buttons always carry the row id, never a reference."""
     if not 0 < incident_id <= MAX_ID:
         return None
@@ -32,7 +32,7 @@ def by_id(svc: Services, incident_id: int) -> Incident | None:
         return s.get(Incident, incident_id)
 
 
-def by_reference(svc: Services, typed: str) -> Incident | None:
+def by_reference(svc: Records, typed: str) -> Incident | None:
     """The incident a person typed: NightDesk's reference ("ND-1042") or the ticket number the
     page showed ("45234", "#45234"). The prefix decides which, so "1042" is never read as ND-1042
     (another incident's ticket could be 1042). Never an id: people never see ids."""
@@ -42,53 +42,52 @@ def by_reference(svc: Services, typed: str) -> Incident | None:
     with svc.db.session() as s:
         if text.upper().startswith("ND"):  # "ND-1042", also typed as "nd1042"
             number = text[2:].lstrip("-")
-            if number.isdigit() and len(number) <= 10 and 1000 < int(number) <= MAX_ID + 1000:
-                return s.get(Incident, int(number) - 1000)
+            if number.isdigit() and len(number) <= 10:
+                return incident_rows.by_reference(s, int(number))
             return None
-        return s.scalars(select(Incident).where(Incident.ticket_number == text)
-                         .order_by(Incident.id.desc()).limit(1)).first()
+        return incident_rows.by_ticket_number(s, text)
 
 
-def acknowledge(svc: Services, incident_id: int, actor: str) -> Outcome:
-    now = svc.clock()
-    return _change(svc, incident_id, actor, "acknowledged", ("open",), {
-        "status": "acknowledged", "acknowledged_by": actor, "acknowledged_at": now,
-        "next_escalation_at": None, "snoozed_until": None})
+def channel_of(actor: str) -> str:
+    """"slack:U123" → "slack", "sms:+15555550111" → "sms": the channel a change came through."""
+    channel, colon, _ = actor.partition(":")
+    return channel if colon else ""
 
 
-def resolve(svc: Services, incident_id: int, actor: str, note: str = "") -> Outcome:
-    now = svc.clock()
-    return _change(svc, incident_id, actor, "resolved", ("open", "acknowledged"), {
-        "status": "resolved", "resolved_by": actor, "resolved_at": now,
-        "resolution_note": note.strip()[:2000], "next_escalation_at": None, "snoozed_until": None},
-        detail=note.strip()[:500])
-
-
-def snooze(svc: Services, incident_id: int, actor: str, minutes: int) -> Outcome:
-    if minutes not in SNOOZE_MINUTES:
-        raise ValueError(f"snooze is one of {SNOOZE_MINUTES} minutes")
-    until = svc.clock() + timedelta(minutes=minutes)
-    outcome = _change(svc, incident_id, actor, "snoozed", ("open",), {
-        "snoozed_until": until, "next_escalation_at": None}, detail=str(minutes))
-    if outcome.changed:
-        svc.work.later("wake", incident_id, delay=minutes * 60)
+def acknowledge(svc: Books, incident_id: int, actor: str) -> Outcome:
+    """With the runbook's ack_timeout, the acknowledgement itself sets when to look again."""
+    minutes = ack_timeout.minutes(svc, incident_id) if 0 < incident_id <= MAX_ID else 0
+    outcome = _change(svc, incident_id, actor, lifecycle.acknowledge(actor, svc.clock(), minutes))
+    if outcome.changed and minutes:
+        svc.work.later(Job.ACK_TIMEOUT, incident_id, delay=minutes * 60)
     return outcome
 
 
-def _change(svc: Services, incident_id: int, actor: str, event: str, from_states: tuple,
-            values: dict, detail: str = "") -> Outcome:
+def resolve(svc: Records, incident_id: int, actor: str, note: str = "") -> Outcome:
+    return _change(svc, incident_id, actor, lifecycle.resolve(actor, svc.clock(), note))
+
+
+def snooze(svc: Records, incident_id: int, actor: str, minutes: int) -> Outcome:
+    outcome = _change(svc, incident_id, actor, lifecycle.snooze(svc.clock(), minutes))
+    if outcome.changed:
+        svc.work.later(Job.WAKE, incident_id, delay=minutes * 60)
+    return outcome
+
+
+def _change(svc: Records, incident_id: int, actor: str, change: lifecycle.OwnerChange) -> Outcome:
     if not 0 < incident_id <= MAX_ID:
         raise LookupError(f"no incident {incident_id}")
     with svc.db.session() as s:
-        done = s.execute(update(Incident).where(Incident.id == incident_id,
-                                                Incident.status.in_(from_states)).values(**values))
+        changed = incident_rows.change_owner(s, incident_id, change)
         incident = s.get(Incident, incident_id)
         if incident is None:
             raise LookupError(f"no incident {incident_id}")
         s.refresh(incident)
-        changed = done.rowcount == 1
         if changed:
-            s.add(Event(incident_id=incident_id, kind=event, detail={"by": actor, "detail": detail}))
+            s.add(Event(incident_id=incident_id, kind=change.event,
+                        detail={"by": actor, "via": channel_of(actor), "detail": change.detail}))
     if changed:
-        svc.work.later("incident_changed", incident_id, event, actor, detail)
+        svc.work.later(Job.INCIDENT_CHANGED, incident_id, change.event, actor, change.detail)
+    if changed and change.event in OWNED:
+        svc.work.later(Job.CANCEL_CALLS, incident_id)  # calls still ringing stop
     return Outcome(changed, incident, incident.resolved_by or incident.acknowledged_by)

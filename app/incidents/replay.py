@@ -11,22 +11,22 @@ import logging
 import time
 from datetime import datetime, timezone
 
-from sqlalchemy import select
-
+from app.states import CALL_ENDED, CallStatus
 from app.models import Call, Event, Turn
 
+from . import call_rows
 from .intake import finish_call, start_call
-from .services import Services
+from .services import Triaging
 from .spool import Spool, spool_for
 
 log = logging.getLogger(__name__)
 # A spooled call that is neither finished (the caller heard goodbye) nor ended (Twilio's status
 # callback) is replayed anyway once its newest file is this old: the caller has gone quiet.
 QUIET_S = 90.0
-ENDED = ("completed", "busy", "failed", "no-answer", "canceled")
+ENDED = CALL_ENDED
 
 
-def drain(svc: Services, spool: Spool | None = None, now: float | None = None) -> dict:
+def drain(svc: Triaging, spool: Spool | None = None, now: float | None = None) -> dict:
     """Replay every spooled call that is over. Returns {"replayed": n, "failed": n, "waiting": n}."""
     spool = spool or spool_for(svc.config)
     now = time.time() if now is None else now
@@ -56,12 +56,12 @@ def drain(svc: Services, spool: Spool | None = None, now: float | None = None) -
     return counts
 
 
-def replay(svc: Services, call_sid: str, record: dict) -> None:
+def replay(svc: Triaging, call_sid: str, record: dict) -> None:
     """The call, its turns and its end into the database, then its incident (finish_call: the
     same triage, ticket and pages as a caller who hung up). Only calls that are over get here."""
     call, _ = start_call(svc, call_sid, record["from"], record["to"])
     with svc.db.session() as s:
-        have = set(s.scalars(select(Turn.seq).where(Turn.call_id == call.id)))
+        have = call_rows.seqs(s, call.id)
         added = []
         for turn in record["turns"]:
             if turn["seq"] in have:
@@ -72,8 +72,8 @@ def replay(svc: Services, call_sid: str, record: dict) -> None:
                        created_at=_when(turn.get("at")) or svc.clock()))
             added.append(turn["seq"])
         row = s.get(Call, call.id)
-        if row.status != "completed":
-            row.status, row.ended_at = "completed", svc.clock()
+        if row.status != CallStatus.COMPLETED:
+            row.status, row.ended_at = CallStatus.COMPLETED, svc.clock()
             s.add(Event(call_id=call.id, kind="call_ended",
                         detail={"status": record["ended"] or "completed", "spooled": True}))
         if added or "start" in record["parts"]:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
-
-from app.models import Call, Incident, Page, Turn
-
-from . import deadline, replay
+from . import call_rows, deadline, incident_rows, note_rows, page_rows, replay
+from .call_notes import owe_notes
 from .lease import LEASE_S
-from .services import Services
+from .services import Triaging
+from .work import Job
 
 # A job older than this without a result is taken as lost (the slowest path, an LLM call with
 # one retry, finishes well inside it).
@@ -24,55 +22,54 @@ OVERDUE_S = 10
 SENDING_LEASE_S = LEASE_S
 
 
-def sweep(svc: Services, grace: float | None = None) -> dict:
+def sweep(svc: Triaging, grace: float | None = None) -> dict:
     """grace=0 after a queue outage: everything not done is queued again at once, since the queue
     may have lost it or never received it (duplicates are safe: every job claims its row)."""
     now = svc.clock()
     stale = now - timedelta(seconds=STALE_S if grace is None else grace)
     overdue = now - timedelta(seconds=OVERDUE_S if grace is None else grace)
     with svc.db.session() as s:
-        turns = list(s.scalars(select(Turn.id).join(Call).where(
-            Turn.decision.is_(None), Turn.created_at < stale, ~Call.incident.has())))
-        calls = list(s.scalars(select(Call.id).where(
-            Call.status == "completed", Call.ended_at < stale, ~Call.incident.has())))
-        tickets = list(s.scalars(select(Incident.id).where(
-            Incident.ticket_status == "pending",
-            or_(Incident.ticket_due_at <= overdue,
-                Incident.ticket_due_at.is_(None) & (Incident.created_at < stale)))))
-        unpaged = list(s.scalars(select(Incident.id).where(
-            Incident.created_at < stale, Incident.pages_planned.is_(False))))
-        expired = (Page.status == "sending") & (
-            Page.claimed_at < now - timedelta(seconds=SENDING_LEASE_S))
-        lost = list(s.scalars(select(Page.id).where(expired)))
-        if lost:  # the condition again: a heartbeat may have renewed one in between
-            s.execute(update(Page).where(Page.id.in_(lost), expired).values(status="queued", due_at=now))
-        pages = sorted(set(lost) | set(s.scalars(select(Page.id).where(
-            Page.status == "queued", Page.due_at <= overdue))))
-        escalations = list(s.scalars(select(Incident.id).where(
-            Incident.status == "open", Incident.next_escalation_at <= now,
-            or_(Incident.snoozed_until.is_(None), Incident.snoozed_until <= now))))
-        wakes = list(s.scalars(select(Incident.id).where(
-            Incident.status != "resolved", Incident.snoozed_until <= now)))
+        turns = call_rows.untriaged_turns(s, stale)
+        calls = call_rows.ended_without_incident(s, stale)
+        tickets = incident_rows.tickets_due(s, overdue, stale)
+        unpaged = incident_rows.unplanned(s, stale)
+        lost = page_rows.requeue_lost(s, now, SENDING_LEASE_S)
+        pages = sorted(set(lost) | set(page_rows.overdue_ids(s, overdue)))
+        escalations = incident_rows.escalations_due(s, now)
+        wakes = incident_rows.snoozes_over(s, now)
+        recalls = incident_rows.calls_due(s, now)
+        ack_timeouts = incident_rows.ack_timeouts_due(s, now)
         undelivered = deadline.overdue(svc, s)
+        notes = note_rows.requeue_lost(s, now, overdue)
+        owed = note_rows.calls_owed_a_transcript(s, stale)
     for turn_id in turns:
-        svc.work.later("triage_turn", turn_id)
+        svc.work.later(Job.TRIAGE_TURN, turn_id)
     for call_id in calls:
-        svc.work.later("finish_call", call_id)
+        svc.work.later(Job.FINISH_CALL, call_id)
     for incident_id in tickets:
-        svc.work.later("file_ticket", incident_id)
+        svc.work.later(Job.FILE_TICKET, incident_id)
     for incident_id in unpaged:
-        svc.work.later("plan_pages", incident_id)
+        svc.work.later(Job.PLAN_PAGES, incident_id)
     for page_id in pages:
-        svc.work.later("deliver_page", page_id)
+        svc.work.later(Job.DELIVER_PAGE, page_id)
     for incident_id in wakes:
-        svc.work.later("wake", incident_id)
+        svc.work.later(Job.WAKE, incident_id)
     for incident_id in escalations:
-        svc.work.later("escalate", incident_id)
+        svc.work.later(Job.ESCALATE, incident_id)
+    for incident_id in recalls:
+        svc.work.later(Job.RECALL, incident_id)
+    for incident_id in ack_timeouts:
+        svc.work.later(Job.ACK_TIMEOUT, incident_id)
     for incident_id in undelivered:
-        svc.work.later(deadline.MARK, incident_id)
+        svc.work.later(Job.DELIVERY_DEADLINE, incident_id)
+    for note_id in notes:
+        svc.work.later(Job.TICKET_NOTE, note_id)
+    for call_id in owed:
+        owe_notes(svc, call_id)
     # Last, with the database known to answer: calls kept on disk while it didn't.
     spooled = replay.drain(svc)
     return {"turns": len(turns), "calls": len(calls), "tickets": len(tickets),
             "unpaged": len(unpaged), "pages": len(pages), "escalations": len(escalations),
-            "wakes": len(wakes), "undelivered": len(undelivered),
+            "wakes": len(wakes), "recalls": len(recalls), "ack_timeouts": len(ack_timeouts),
+            "undelivered": len(undelivered), "notes": len(notes) + len(owed),
             "spooled": spooled["replayed"] + spooled["failed"]}

@@ -10,10 +10,10 @@ from email.utils import formatdate, make_msgid
 from app.config import is_email
 
 from .layout import problem
-from .port import Delivery, PageMessage
+from .port import ChannelBasics, Delivery, PageMessage
 
 
-class EmailChannel:
+class EmailChannel(ChannelBasics):
     method = "email"
 
     def __init__(self, host: str = "", port: int = 587, username: str = "", password: str = "",

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from app.states import IncidentStatus
 from . import layout
+
+if TYPE_CHECKING:
+    from .live import LiveRef
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class PageMessage:
     link: str = ""
     # The live incident message (Slack bot mode): buttons act on incident_id.
     incident_id: int = 0
-    status: str = "open"          # open | acknowledged | resolved
+    status: str = IncidentStatus.OPEN
     holder: str = ""              # who acknowledged or resolved: "slack:U123" or a name
     triggered: datetime | None = None       # stored UTC; shown in `timezone`
     snoozed_until: datetime | None = None
@@ -63,9 +67,9 @@ class PageMessage:
         return layout.extra_details(self)
 
     def status_text(self) -> str:
-        if self.status == "acknowledged":
+        if self.status == IncidentStatus.ACKNOWLEDGED:
             return f"Acknowledged by {self.holder_text()}"
-        if self.status == "resolved":
+        if self.status == IncidentStatus.RESOLVED:
             return f"Resolved by {self.holder_text()}"
         if self.snoozed_until:
             return f"Snoozed until {self.local(self.snoozed_until)}"
@@ -81,7 +85,9 @@ class Delivery:
     error: str = ""
     permanent: bool = False
     retry_after: float | None = None
-    receipt: dict = field(default_factory=dict)  # e.g. Slack channel and ts, for later updates
+    receipt: dict = field(default_factory=dict)  # the vendor's ids, kept on the page row
+    # Set when this send posted a message the LiveMessage port can update in place.
+    live: "LiveRef | None" = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -112,5 +118,27 @@ class Channel(Protocol):
     def send(self, target: str, message: PageMessage) -> Delivery:
         """Deliver one message; never raises for a vendor's failure."""
 
-    # Optional: rate_key(target) -> (key, seconds) | None — the vendor's per-target send limit.
-    # Workers on every host share it through app.ratelimit before calling send().
+    def rate_key(self, target: str) -> tuple[str, float] | None:
+        """The vendor's per-target send limit as (key, seconds between sends), or None. Workers on
+        every host share it through the RateLimiter port before calling send()."""
+
+    def delivery_report(self, report: dict) -> Delivery | None:
+        """A vendor's later word on a message it accepted (a status callback): a failed Delivery
+        when the message did not arrive after all, else None."""
+
+    def default_target(self, severity: str, book) -> str:
+        """Where a route with an empty `page` goes, for this channel, this severity and this
+        runbook (its own section of it); "" for the channel's configured default."""
+
+
+class ChannelBasics:
+    """What a channel without a send limit or delivery reports says (inherit, then override)."""
+
+    def rate_key(self, target: str) -> tuple[str, float] | None:
+        return None
+
+    def delivery_report(self, report: dict) -> Delivery | None:
+        return None
+
+    def default_target(self, severity: str, book) -> str:
+        return ""

@@ -1,10 +1,10 @@
 """A fake Channel for service-level tests: records what it was asked to send."""
 from __future__ import annotations
 
-from .port import Delivery, PageMessage
+from .port import ChannelBasics, Delivery, PageMessage
 
 
-class RecordingChannel:
+class RecordingChannel(ChannelBasics):
     def __init__(self, method: str, results: list[Delivery] | None = None):
         self.method = method
         self.sent: list[tuple[str, PageMessage]] = []

@@ -1,14 +1,29 @@
 """Channels by method. A new channel registers here from bootstrap; nothing else changes."""
 from __future__ import annotations
 
+from .live import LiveMessage
+from .live_call import LiveCall
 from .port import Channel, Delivery, PageMessage
 
 
 class ChannelRegistry:
-    def __init__(self, channels: list[Channel] | None = None):
+    def __init__(self, channels: list[Channel] | None = None, live: LiveMessage | None = None,
+                 calls: LiveCall | None = None):
         self._channels: dict[str, Channel] = {}
         for channel in channels or []:
             self.register(channel)
+        # The channel whose pages become live messages (Slack in bot mode), or None.
+        self.live = live
+        # The channel whose pages are phone calls that can be changed under way, or None.
+        self.calls = calls
+
+    def default_target(self, method: str, severity: str, book) -> str:
+        channel = self.get(method)
+        return channel.default_target(severity, book) if channel else ""
+
+    def live_for(self, method: str) -> LiveMessage | None:
+        """The channel that keeps `method`'s live messages up to date, if it is registered."""
+        return self.live if self.live is not None and self.live.method == method else None
 
     def register(self, channel: Channel) -> None:
         self._channels[channel.method] = channel
@@ -27,8 +42,11 @@ class ChannelRegistry:
 
     def rate_key(self, method: str, target: str) -> tuple[str, float] | None:
         channel = self.get(method)
-        limit = getattr(channel, "rate_key", None)
-        return limit(target) if limit else None
+        return channel.rate_key(target) if channel else None
+
+    def delivery_report(self, method: str, report: dict) -> Delivery | None:
+        channel = self.get(method)
+        return channel.delivery_report(report) if channel else None
 
     def send(self, method: str, target: str, message: PageMessage) -> Delivery:
         channel = self.get(method)

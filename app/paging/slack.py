@@ -12,9 +12,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from app.config import SLACK_CHANNEL
+from app.retry_after import retry_after
 
-from .port import Delivery, PageMessage
-from .slack_blocks import HEADER_MAX, SECTION_MAX, blocks_for, clip, escape, fallback_text  # noqa: F401
+from .live import LiveRef
+from .port import ChannelBasics, Delivery, PageMessage
+from .slack_blocks import HEADER_MAX, SECTION_MAX, blocks_for, clip, escape, fallback_text, thread_text  # noqa: F401
 
 # Slack: about one message per second per channel or webhook. The margin absorbs the network
 # jitter between our limiter's clock and Slack's.
@@ -31,12 +33,18 @@ PERMANENT = {"invalid_payload", "user_not_found", "action_prohibited", "channel_
 
 
 
-class SlackChannel:
+class SlackChannel(ChannelBasics):
     method = "slack"
 
     def __init__(self, default_webhook: str = "", allowed_hosts=("hooks.slack.com",),
-                 bot_token: str = "", api_url: str = "", timeout: float = 10.0, token_for=None):
+                 bot_token: str = "", api_url: str = "", timeout: float = 10.0, token_for=None,
+                 bot_mode: bool = False, severity_channels: dict | None = None,
+                 default_channel: str = ""):
         self.default_webhook = default_webhook
+        # Bot mode (a bot token or an installable app) routes a rule with page "" to a channel.
+        self.bot_mode = bot_mode or bool(bot_token)
+        self.severity_channels = dict(severity_channels or {})
+        self.default_channel = default_channel
         self.allowed_hosts = tuple(h.lower() for h in allowed_hosts)
         self.bot_token = bot_token
         self.api_url = api_url
@@ -54,19 +62,21 @@ class SlackChannel:
         return WebClient(**kwargs)
 
     # --- the live incident message (bot mode) -------------------------------------------------
-    def update(self, team: str, channel: str, ts: str, message: PageMessage) -> Delivery:
-        return self._call(team, "chat_update", channel=channel, ts=ts, text=fallback_text(message),
-                          blocks=blocks_for(message))
+    # A live message's ref is Slack's own: {"team", "channel", "ts"}.
+    def update(self, ref: dict, message: PageMessage) -> Delivery:
+        return self._call(ref.get("team", ""), "chat_update", channel=ref["channel"], ts=ref["ts"],
+                          text=fallback_text(message), blocks=blocks_for(message))
 
-    def reply(self, team: str, channel: str, ts: str, text: str) -> Delivery:
-        return self._call(team, "chat_postMessage", channel=channel, thread_ts=ts, text=text)
+    def reply(self, ref: dict, change: str, actor: str = "", detail: str = "") -> Delivery:
+        return self._call(ref.get("team", ""), "chat_postMessage", channel=ref["channel"],
+                          thread_ts=ref["ts"], text=thread_text(change, actor, detail))
 
     def open_view(self, team: str, trigger_id: str, view: dict) -> Delivery:
         # trigger_id lives 3 s: a short timeout, and no retry that would outlive it.
         return self._call(team, "views_open", timeout=2, trigger_id=trigger_id, view=view)
 
-    def user_email(self, team: str, user: str) -> str:
-        result = self._call(team, "users_info", user=user)
+    def user_email(self, ref: dict, user: str) -> str:
+        result = self._call(ref.get("team", ""), "users_info", user=user)
         return result.receipt.get("email", "") if result.sent else ""
 
     def respond(self, response_url: str, text: str, replace: bool = False) -> Delivery:
@@ -113,6 +123,15 @@ class SlackChannel:
         return "expected a Slack webhook URL, a channel (#alerts or C0123456789), or \"\" for " \
                "NIGHTDESK_SLACK_WEBHOOK"
 
+    def default_target(self, severity: str, book) -> str:
+        """Bot mode: the customer's channel (runbook `slack.channel`), else the severity's
+        (NIGHTDESK_SLACK_SEVERITY_CHANNELS), else NIGHTDESK_SLACK_CHANNEL; with none of them, or
+        without bot mode, "" (NIGHTDESK_SLACK_WEBHOOK)."""
+        if not self.bot_mode:
+            return ""
+        return (book.slack_channel if book else "") or self.severity_channels.get(severity, "") \
+            or self.default_channel
+
     def rate_key(self, target: str) -> tuple[str, float] | None:
         if target and CHANNEL.match(target):
             return f"slack:channel:{target}", SEND_INTERVAL
@@ -146,8 +165,10 @@ class SlackChannel:
         result = self._call(message.workspace, "chat_postMessage", channel=channel,
                             text=fallback_text(message), blocks=blocks_for(message))
         if result.sent:
-            result.receipt = {"via": "bot", "channel": result.receipt["channel"],
-                              "ts": result.receipt["ts"], "team": message.workspace}
+            ref = {"team": message.workspace, "channel": result.receipt["channel"],
+                   "ts": result.receipt["ts"]}
+            result.receipt = {"via": "bot", "live": True, **ref}
+            result.live = LiveRef(self.method, ref)
         else:
             result.error = result.error.replace("the channel:", f"{channel}:")
         return result
@@ -172,20 +193,9 @@ FIXES = {
 def _classify(status: int, error: str, headers) -> Delivery:
     error = error if len(error) < 200 and "<" not in error else f"HTTP {status}"
     if status == 429 or error in ("ratelimited", "rate_limited"):
-        retry = _retry_after(headers)
+        retry = retry_after(headers)
         return Delivery.transient(f"slack rate limited ({error})", retry_after=retry)
     if error in PERMANENT or status in (400, 403, 404, 410):
         fix = FIXES.get(error)
         return Delivery.permanent_error(f"slack: {error or status}" + (f" — {fix}" if fix else ""))
     return Delivery.transient(f"slack: {error or status} (HTTP {status})")
-
-
-def _retry_after(headers) -> float | None:
-    for key, value in (headers or {}).items():
-        if key.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list) else value
-            try:
-                return float(raw)
-            except (TypeError, ValueError):
-                return None
-    return None

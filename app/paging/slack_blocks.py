@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (ActionsBlock, ButtonElement, ContextBlock, 
                                      PlainTextObject, SectionBlock, StaticSelectElement)
 from slack_sdk.models.views import View
 
+from app.states import IncidentChange, IncidentStatus
 from . import layout
 from .port import PageMessage
 
@@ -56,9 +57,9 @@ def who(holder: str) -> str:
 
 
 def status_line(message: PageMessage) -> str:
-    if message.status == "acknowledged":
+    if message.status == IncidentStatus.ACKNOWLEDGED:
         return f":white_check_mark: Acknowledged by {who(message.holder)}"
-    if message.status == "resolved":
+    if message.status == IncidentStatus.RESOLVED:
         note = f" — {said(clip(message.resolution, 300))}" if message.resolution else ""
         return f":wrench: Resolved by {who(message.holder)}{note}"
     if message.snoozed_until:
@@ -99,10 +100,10 @@ def _actions(message: PageMessage) -> list:
     value = str(message.incident_id)
     ticket = [ButtonElement(text="Open ticket", action_id=OPEN_TICKET, url=message.ticket_url,
                             value=value)] if message.ticket_url else []
-    if message.status == "resolved":
+    if message.status == IncidentStatus.RESOLVED:
         return []
     resolve = ButtonElement(text="Resolve", action_id=RESOLVE, value=value, style="danger")
-    if message.status == "acknowledged":
+    if message.status == IncidentStatus.ACKNOWLEDGED:
         return [ButtonElement(text="Acknowledged ✓", action_id=ACKED, value=value), resolve, *ticket]
     snooze = StaticSelectElement(
         placeholder=PlainTextObject(text="Snooze"), action_id=SNOOZE,
@@ -127,3 +128,19 @@ def resolve_modal(incident_id: int, reference: str) -> dict:
                            element=PlainTextInputElement(action_id="note", multiline=True,
                                                          max_length=2000))],
     ).to_dict()
+
+
+def thread_text(event: str, actor: str, detail: str) -> str:
+    """The line a change adds to the live message's thread (caller and tech text escaped)."""
+    return {
+        IncidentChange.ACKNOWLEDGED: f":white_check_mark: Acknowledged by {who(actor)}",
+        IncidentChange.RESOLVED: f":wrench: Resolved by {who(actor)}" + (f" — {escape(detail)}" if detail else ""),
+        IncidentChange.SNOOZED: f":zzz: Snoozed for {detail} min by {who(actor)}",
+        IncidentChange.ESCALATED: f":arrow_double_up: Escalated to step {detail}",
+        IncidentChange.RENOTIFIED: ":alarm_clock: Snooze over: paging again",
+        IncidentChange.REMINDED: f":hourglass: Still unresolved {detail} min after the "
+                                 "acknowledgement: reminding whoever acknowledged it",
+        IncidentChange.REOPENED: ":rotating_light: Still unresolved: open again, escalation resumes",
+        IncidentChange.TICKET: f":ticket: Ticket #{escape(detail)} created",
+        "note": f":memo: Note from {who(actor)}: {escape(detail)}",
+    }.get(event, escape(event))

@@ -3,13 +3,8 @@ from __future__ import annotations
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 from anyascii import anyascii
-from twilio.base.exceptions import TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
 
-from app.config import is_e164
-
-from . import layout
+from . import layout, twilio_rest
 from .port import Delivery, PageMessage
 
 # One GSM-7 segment: 160 septets, an extended character (€ [ ] { } ~ | ^ \) counting as 2.
@@ -22,20 +17,6 @@ PERMANENT_CODES = {21211, 21214, 21407, 21408, 21602, 21604, 21606, 21608, 21610
 # landline numbers, carrier-filtered, unverified/unregistered sender, opted out, not a mobile.
 FAILED_STATUSES = {"failed", "undelivered"}
 PERMANENT_DLR_CODES = {30004, 30005, 30006, 30007, 30032, 30034, 21610, 21614, 21211}
-
-
-class _RedirectingHttpClient(TwilioHttpClient):
-    """Sends the SDK's requests to TWILIO_API_URL instead of Twilio's hosts (tests, proxies)."""
-
-    def __init__(self, base_url: str, **kwargs):
-        super().__init__(**kwargs)
-        self.base_url = base_url.rstrip("/")
-
-    def request(self, method, url, *args, **kwargs):
-        if self.base_url:
-            path = url.split("://", 1)[-1].split("/", 1)[-1]
-            url = f"{self.base_url}/{path}"
-        return super().request(method, url, *args, **kwargs)
 
 
 def septets(text: str) -> int:
@@ -68,21 +49,45 @@ def _fit(text: str, budget: int) -> str:
     return text.rstrip() + "..." if text else ""
 
 
+def sms_code(reference: str) -> str:
+    """The short code a page ends with and a reply may carry: ND-1042 → "1042"."""
+    number = reference.removeprefix("ND-")
+    return number if number != reference and number.isdigit() else ""
+
+
+def reply_hint(message: PageMessage) -> str:
+    """How to answer the page by SMS (POST /sms/incoming reads it): "#1042: 1=ack 2=resolve 3=snooze"."""
+    code = sms_code(message.reference)
+    return f"#{code}: 1=ack 2=resolve 3=snooze" if code else ""
+
+
+def _when(message: PageMessage) -> str:
+    """"21:14 EST": a page goes out while the incident is open, so only another status is said."""
+    at = message.local(message.triggered)
+    status = "" if message.status_text() == "Open" else message.status_text()
+    return ", ".join(part for part in (at, status) if part)
+
+
 def sms_body(message: PageMessage) -> str:
-    """One segment: severity, customer and problem; callback and ticket; time and status."""
-    second = gsm7(", ".join(layout.ticket_parts(message)))
-    third = gsm7(message.when_line(sep=", "))
+    """One segment: severity, customer and problem; callback and ticket; time (and status unless
+    open); then the incident's code and how to reply, which always fit: the rest is cut for them."""
+    reply = gsm7(reply_hint(message))
+    # The code at the end replaces "Ref ND-1042" on the ticket line.
+    parts = [p for p in layout.ticket_parts(message) if not (reply and p.startswith("Ref "))]
+    second = gsm7(", ".join(parts))
+    when = gsm7(_when(message))
     head = gsm7(f"{'TEST ' if message.kind == 'test' else ''}{message.severity} "
                 f"{_fit(gsm7(message.customer), 40)}: ")
     problem = gsm7(layout.problem(message))
+    last = "\n" + reply if reply else ""
     # The problem gets what the other lines leave; only a very long customer name or number
-    # squeezes out the status line, then the ticket line.
-    for tail in ([second, third], [second]):
-        rest = "".join("\n" + line for line in tail)
+    # squeezes out the time and status, then the ticket line.
+    for tail in ([second, ". ".join(x for x in (when, reply) if x)], [second, reply], [reply]):
+        rest = "".join("\n" + line for line in tail if line)
         room = SEGMENT - septets(head) - septets(rest)
         if room >= 24:
             return _fit(head + _fit(problem, room) + rest, SEGMENT)
-    return _fit(head + problem, SEGMENT)
+    return _fit(head + problem, SEGMENT - septets(last)) + last
 
 
 def delivery_report(report: dict) -> Delivery | None:
@@ -98,44 +103,29 @@ def delivery_report(report: dict) -> Delivery | None:
     return Delivery.transient(error)
 
 
-class SmsChannel:
+class SmsChannel(twilio_rest.TwilioNumberChannel):
     method = "sms"
 
     def __init__(self, account_sid: str = "", auth_token: str = "", from_number: str = "",
                  api_url: str = "", timeout: float = 10.0, status_callback: str = ""):
-        self.account_sid, self.auth_token, self.from_number = account_sid, auth_token, from_number
-        self.api_url, self.timeout = api_url, timeout
+        super().__init__(account_sid, auth_token, from_number, api_url, timeout)
         # https://…/sms/status: Twilio reports there whether the message reached the phone.
         self.status_callback = status_callback
 
     def delivery_report(self, report: dict) -> Delivery | None:
         return delivery_report(report)
 
-    def check_target(self, page: str) -> str | None:
-        if not page or is_e164(page):
-            return None
-        return f"{page!r} is not an E.164 number (like +15551234567)"
-
     def send(self, target: str, message: PageMessage) -> Delivery:
-        if not (self.account_sid and self.auth_token and self.from_number):
-            return Delivery.permanent_error(
-                "sms: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are needed")
-        if not target:
-            return Delivery.permanent_error("sms: the rule's page must be a phone number")
-        http = _RedirectingHttpClient(self.api_url, timeout=self.timeout)
-        client = Client(self.account_sid, self.auth_token, http_client=http)
+        refused = self.unsendable(target)
+        if refused:
+            return refused
+        client = self.client()
         try:
             extra = {}
             if self.status_callback and message.page_id:
                 extra["status_callback"] = f"{self.status_callback}?page={message.page_id}"
             sent = client.messages.create(to=target, from_=self.from_number, body=sms_body(message),
                                           **extra)
-        except TwilioRestException as exc:
-            error = f"sms: Twilio {exc.code}: {exc.msg}"
-            if exc.code in PERMANENT_CODES or (exc.status and 400 <= exc.status < 500
-                                               and exc.status != 429):
-                return Delivery.permanent_error(error)
-            return Delivery.transient(error)
         except Exception as exc:
-            return Delivery.transient(f"sms: Twilio unreachable ({type(exc).__name__})")
+            return twilio_rest.failure("sms", exc, PERMANENT_CODES)
         return Delivery.ok(sid=sent.sid)

@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .port import Delivery, PageMessage
+from app.retry_after import retry_after
+
+from .port import ChannelBasics, Delivery, PageMessage
 
 COLOR = {"P1": "attention", "P2": "warning", "P3": "accent", "P4": "default"}
 # TextBlock and FactSet text is Markdown in Teams: a caller's "[x](https://…)" would be a live
@@ -47,7 +49,7 @@ def card_for(message: PageMessage) -> dict:
         {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
 
 
-class TeamsChannel:
+class TeamsChannel(ChannelBasics):
     method = "teams"
 
     def __init__(self, default_webhook: str = "", timeout: float = 10.0):
@@ -72,7 +74,6 @@ class TeamsChannel:
         if 200 <= response.status_code < 300:  # Workflows answers 202 with an empty body
             return Delivery.ok()
         if response.status_code == 429 or response.status_code >= 500:
-            retry = response.headers.get("Retry-After")
             return Delivery.transient(f"teams: HTTP {response.status_code}",
-                                      retry_after=float(retry) if retry and retry.isdigit() else None)
+                                      retry_after=retry_after(response.headers))
         return Delivery.permanent_error(f"teams: HTTP {response.status_code} (webhook URL revoked or wrong?)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.models import Database, RunbookVersion, utcnow
@@ -21,8 +21,8 @@ class RunbookArchive(Protocol):
     def keep(self, file: str, version: str, text: str) -> None:
         """Remember `text` as the last good version of `file`."""
 
-    def last_good(self, file: str) -> tuple[str, str] | None:
-        """(version, text) of the last good version of `file`, if one was ever kept."""
+    def last_good_many(self, files: list[str]) -> dict[str, tuple[str, str]]:
+        """File → (version, text) of its last good version, for those of `files` ever kept."""
 
     def claim_report(self, file: str, version: str) -> bool:
         """True for exactly one process per broken (file, version): the one that logs it."""
@@ -39,8 +39,8 @@ class MemoryArchive:
         self.good[file] = (version, text)
         self.reported.pop(file, None)  # broken again later, even the same way: report it again
 
-    def last_good(self, file: str) -> tuple[str, str] | None:
-        return self.good.get(file)
+    def last_good_many(self, files: list[str]) -> dict[str, tuple[str, str]]:
+        return {file: self.good[file] for file in files if file in self.good}
 
     def claim_report(self, file: str, version: str) -> bool:
         if self.reported.get(file) == version:
@@ -70,14 +70,17 @@ class DbArchive:
         except SQLAlchemyError as exc:
             log.warning("runbook %s: could not keep its last good version: %s", file, exc)
 
-    def last_good(self, file: str) -> tuple[str, str] | None:
+    def last_good_many(self, files: list[str]) -> dict[str, tuple[str, str]]:
+        if not files:
+            return {}
         try:
             with self.db.session() as s:
-                row = s.get(RunbookVersion, file)
-                return (row.good_version, row.good_text) if row and row.good_text else None
+                rows = s.scalars(select(RunbookVersion).where(RunbookVersion.file.in_(files)))
+                return {row.file: (row.good_version, row.good_text) for row in rows if row.good_text}
         except SQLAlchemyError as exc:
-            log.warning("runbook %s: could not read its last good version: %s", file, exc)
-            return None
+            log.warning("runbooks %s: could not read their last good versions: %s",
+                        ", ".join(files), exc)
+            return {}
 
     def claim_report(self, file: str, version: str) -> bool:
         try:

@@ -11,9 +11,11 @@ class Person:
     sms: str = ""
     email: str = ""
     slack: str = ""  # a Slack user ID (U…), for direct messages
+    phone: str = ""  # what a phone-call page rings; none: the number the texts go to
 
     def target(self, method: str) -> str:
-        return {"sms": self.sms, "email": self.email, "slack": self.slack}.get(method, "")
+        return {"sms": self.sms, "call": self.phone or self.sms, "email": self.email,
+                "slack": self.slack}.get(method, "")
 
 
 @dataclass(frozen=True)

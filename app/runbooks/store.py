@@ -1,10 +1,8 @@
 """The live set of runbooks: loaded from a directory, reloaded when files change.
 
-A file that fails validation never replaces that customer's last good version and never touches
-any other customer. Every process (web and worker) keeps its own store and notices edits by
-checking file stamps at most once a second, so no restart is needed. The archive (the database,
-in a running install) keeps each file's last good text across restarts and decides which process
-reports a broken edit, so each error reaches the log once.
+Every process (web and worker) keeps its own store and notices edits by checking file stamps at
+most once a second, so no restart is needed. Which version of each file is live (a broken edit
+keeps the last good one; no customer can take another's number) is app.runbooks.versions' call.
 """
 from __future__ import annotations
 
@@ -18,6 +16,7 @@ from pathlib import Path
 from .archive import MemoryArchive, RunbookArchive
 from .model import Runbook, RunbookError
 from .parse import Routes, parse
+from .versions import LiveVersions, Parsed
 
 log = logging.getLogger(__name__)
 DEFAULT_STEM = "_default"
@@ -34,26 +33,25 @@ class RunbookStore:
         self.directory = Path(directory)
         self.routes = routes
         self.min_interval = min_interval
-        self.archive = archive or MemoryArchive()
-        self.report = report
         self.background = background
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._stamps: dict[str, tuple] | None = None
-        self._parsed: dict[str, tuple[Runbook | None, list[RunbookError]]] = {}
+        self._parsed: dict[str, Parsed] = {}
         self._texts: dict[str, tuple[str, str]] = {}  # file name → (version, text) as read
-        self._good: dict[str, Runbook] = {}  # file name → last good runbook
-        self._errors: dict[str, list[RunbookError]] = {}
+        self._live = LiveVersions(archive or MemoryArchive(), report, self._reparse,
+                                  lambda name: _shown_path(self.directory / name))
         self._checked = 0.0
 
     # --- reading -----------------------------------------------------------------------------
     def all(self) -> list[Runbook]:
         self.refresh()
-        return sorted(self._good.values(), key=lambda r: r.file)
+        return sorted(self._live.good.values(), key=lambda r: r.file)
 
     def errors(self) -> list[RunbookError]:
         self.refresh()
-        return [e for file in sorted(self._errors) for e in self._errors[file]]
+        errors = self._live.errors
+        return [e for file in sorted(errors) for e in errors[file]]
 
     def get(self, customer: str) -> Runbook | None:
         return next((r for r in self.all() if r.customer == customer), None)
@@ -61,7 +59,7 @@ class RunbookStore:
     def by_file(self, name: str) -> Runbook | None:
         """By file name, with or without .yaml: what a service manager sees in the folder."""
         self.refresh()
-        return next((book for file, book in sorted(self._good.items())
+        return next((book for file, book in sorted(self._live.good.items())
                      if name in (file, Path(file).stem)), None)
 
     def default(self) -> Runbook | None:
@@ -136,9 +134,9 @@ class RunbookStore:
                 self._parse_file(name, stamp[1])
         for gone in set(self._parsed) - set(stamps):
             self._parsed.pop(gone, None)
-            self._good = {k: v for k, v in self._good.items() if k != gone}
+            self._live.forget(gone)
             log.warning("runbook %s removed: that customer is no longer matched", gone)
-        self._settle()
+        self._live.settle(self._parsed, self._texts)
         self._stamps = stamps  # only now: until the live set is settled, readers keep the old one
 
     def _scan(self) -> dict[str, tuple]:
@@ -172,88 +170,10 @@ class RunbookStore:
         if self._parsed[name][0] is None:
             self._texts[name] = (_version(raw), "")
 
-    def _archived(self, name: str) -> Runbook | None:
-        """The last good version the archive kept, for a file that is broken since a restart."""
-        kept = self.archive.last_good(name)
-        if kept is None:
-            return None
+    def _reparse(self, name: str, text: str) -> Runbook | None:
         path = self.directory / name
-        book, errors = _parse_safely(kept[1], _shown_path(path), path.stem, self.routes)
+        book, errors = _parse_safely(text, _shown_path(path), path.stem, self.routes)
         return None if errors else book
-
-    def _settle(self) -> None:
-        """Decide which version of each file is live, with cross-file checks (one customer id per
-        file, one customer per number). Versions that were already live, or kept in the archive
-        from before a restart, claim their numbers first, so a new or edited file can never take
-        a number away from a customer whose runbook was accepted earlier."""
-        errors = {name: list(errs) for name, (_, errs) in self._parsed.items()}
-        fresh = {name: book for name, (book, _) in self._parsed.items() if book is not None}
-        kept = {}  # broken files: the version that stays live
-        for name in errors:
-            if name not in fresh and (old := self._good.get(name) or self._archived(name)):
-                kept[name] = old
-        owners: dict[str, tuple[str, str]] = {}  # number → (file, customer)
-        ids: dict[str, str] = {}
-        good: dict[str, Runbook] = {}
-        for name in sorted({*fresh, *kept}, key=lambda n: (not self._established(n, fresh), n)):
-            for book in (fresh.get(name), kept.get(name) or self._good.get(name)):
-                if book is None:
-                    continue
-                clash = self._clashes(book, owners, ids)
-                if clash:
-                    errors[name].extend(e for e in clash if e not in errors[name])
-                    continue
-                for number in (*book.numbers, *book.callers):
-                    owners[number] = (book.file, book.customer)
-                ids[book.customer] = book.file
-                good[name] = book
-                break
-        for name, book in good.items():
-            if fresh.get(name) is book and self._good.get(name) is not book:
-                log.info("runbook %s loaded (customer %s, version %s)", book.file,
-                         book.customer, book.version)
-                self.archive.keep(name, book.version, self._texts[name][1])
-        self._good = good  # one assignment: readers iterate either the old dict or this one
-        for name, errs in errors.items():
-            if errs:  # a file with errors is never the live version: either it failed or it clashed
-                self._report(name, errs)
-        self._errors = {k: v for k, v in errors.items() if v}
-
-    def _established(self, name: str, fresh: dict[str, Runbook]) -> bool:
-        """Live before this settle, or the very version the archive kept as good."""
-        if name in self._good or name not in fresh:
-            return True
-        last = self.archive.last_good(name)
-        return last is not None and last[0] == fresh[name].version
-
-    def _report(self, name: str, errors: list[RunbookError]) -> None:
-        """Log a broken file once per broken version, across every process sharing the archive."""
-        version = self._texts.get(name, ("",))[0] + ":" + _version(str(errors).encode())[:6]
-        if not self.report or not self.archive.claim_report(name, version):
-            return
-        for err in errors:
-            log.error("RUNBOOK ERROR %s", err)
-        kept = self._good.get(name)
-        if kept:
-            log.error("runbook %s: keeping the last good version (%s) live for %s",
-                      kept.file, kept.version, kept.customer)
-        else:
-            log.error("runbook %s: no good version yet; its callers reach the default runbook",
-                      _shown_path(self.directory / name))
-
-    @staticmethod
-    def _clashes(book: Runbook, owners: dict, ids: dict) -> list[RunbookError]:
-        out = []
-        if book.customer in ids and ids[book.customer] != book.file:
-            out.append(RunbookError(book.file, book.lines.get("customer", 1), "customer",
-                                    f"{book.customer!r} is already used by {ids[book.customer]}"))
-        for field, numbers in (("match.numbers", book.numbers), ("match.callers", book.callers)):
-            for number in numbers:
-                owner = owners.get(number)
-                if owner and owner[1] != book.customer:
-                    out.append(RunbookError(book.file, book.lines.get(number, 1), field,
-                                            f"{number} is already matched to {owner[1]} in {owner[0]}"))
-        return out
 
 
 def check_directory(directory: Path, routes: Routes) -> tuple[list[Runbook], list[RunbookError]]:

@@ -1,151 +1,84 @@
 """POST /slack/commands: `/nightdesk incidents | ack <id> | resolve <id> [note] | oncall | status |
-test | help`. Answers within Slack's 3 s; replies are ephemeral unless they change state."""
+test | help`. Each verb parses, makes one orchestration call and words the answer; the answer is
+bolt's ack() (inside Slack's 3 s), ephemeral unless it changed something others should see."""
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from dataclasses import dataclass
+from typing import Callable
 
-from flask import abort, current_app, jsonify, request
-from sqlalchemy import desc, func, select
+from app.incidents import commands, overview, rehearsal
 
-from app.incidents import ownership, rehearsal
-from app.models import Event, Incident, Page
-from app.paging import layout
-from app.paging.slack_blocks import escape, who
+from . import replies
+from .payloads import clean_text
 
-from . import bp
-from .actions import already
-from .payloads import Malformed, clean_text, slack_id
-from .verify import slack_signed
-
-HELP = """*NightDesk* — `/nightdesk <command>`
-• `incidents` — open incidents, newest first
-• `ack ND-1042` — acknowledge (stops escalation)
-• `resolve ND-1042 [note]` — resolve, with an optional note for the ticket
-• `oncall` — who is on call for each customer right now
-• `status` — queue, last page, vendor health
-• `test` — post a test incident here, buttons and all, to rehearse
-• `help` — this list"""
+EVERY_NAME = re.compile(".*")  # the workspace chooses what to call the command
 
 
-def _svc():
-    return current_app.extensions["nightdesk"]
+@dataclass(frozen=True)
+class Asked:
+    rest: str       # what followed the verb
+    actor: str      # "slack:U…"
+    body: dict      # the command's form
 
 
-def _reply(text: str, public: bool = False):
-    return jsonify(response_type="in_channel" if public else "ephemeral", text=text)
+def register(bolt, svc, pending: Callable[[], int]) -> None:
+    """`pending` counts the queue's waiting jobs, for `status`."""
+
+    @bolt.command(EVERY_NAME)
+    def nightdesk(ack, body):
+        verb, _, rest = clean_text(body.get("text") or "").strip().partition(" ")
+        asked = Asked(rest.strip(), f"slack:{body['user_id']}", body)
+        verb = verb.lower() or "help"
+        if verb == "status":
+            return ack(**_private(replies.status(overview.status(svc, pending))))
+        answer = VERBS.get(verb)
+        ack(**(answer(svc, asked) if answer else _private(replies.unknown(verb))))
 
 
-@bp.post("/commands")
-@slack_signed
-def commands():
-    form = request.form
-    if form.get("ssl_check"):
-        return "", 200
-    try:
-        actor = f"slack:{slack_id(form.get('user_id'), 'user_id')}"
-        for key in ("team_id", "channel_id"):
-            slack_id(form.get(key), key, required=False)
-    except Malformed as exc:
-        abort(400, f"expected a Slack slash command ({exc})")
-    verb, _, rest = clean_text(form.get("text", "")).strip().partition(" ")
-    handler = COMMANDS.get(verb.lower() or "help")
-    if handler is None:
-        return _reply(f"I don't know `{escape(verb)}`.\n{HELP}")
-    return handler(rest.strip(), actor, form)
+def _incidents(svc, asked: Asked) -> dict:
+    return _private(replies.incidents(overview.open_incidents(svc)))
 
 
-def _incidents(rest, actor, form):
-    svc = _svc()
-    with svc.db.session() as s:
-        rows = s.scalars(select(Incident).where(Incident.status != "resolved", Incident.is_test.is_(False))
-                         .order_by(desc(Incident.created_at)).limit(15)).all()
-    if not rows:
-        return _reply("No open incidents. :sleeping:")
-    now = svc.clock()
-    lines = [f"• *{i.reference}* · {i.severity} · {escape(i.customer)} · {escape(i.summary)} · "
-             f"{i.status}{' by ' + who(i.acknowledged_by) if i.acknowledged_by else ''} · "
-             f"{_ago(now - i.created_at)}" for i in rows]
-    return _reply("*Open incidents, newest first*\n" + "\n".join(lines))
+def _ack(svc, asked: Asked) -> dict:
+    typed = asked.rest.split(" ")[0]
+    change = commands.acknowledge_typed(svc, typed, asked.actor)
+    if change is None:
+        return _private(replies.not_found(typed, "ack ND-1042"))
+    return _public(replies.acknowledged(change, asked.actor)) if change.changed else \
+        _private(replies.already(change))
 
 
-def _ack(rest, actor, form):
-    ref = rest.split(" ")[0]
-    incident = ownership.by_reference(_svc(), ref) if ref else None
-    if incident is None:
-        return _reply(_not_found(ref, "ack ND-1042"))
-    outcome = ownership.acknowledge(_svc(), incident.id, actor)
-    if not outcome.changed:
-        return _reply(already(outcome))
-    return _reply(f":white_check_mark: {incident.reference} acknowledged by {who(actor)}", public=True)
+def _resolve(svc, asked: Asked) -> dict:
+    typed, _, note = asked.rest.partition(" ")
+    change = commands.resolve_typed(svc, typed, asked.actor, note)
+    if change is None:
+        return _private(replies.not_found(typed, "resolve ND-1042 [note]"))
+    return _public(replies.resolved(change, asked.actor, note)) if change.changed else \
+        _private(replies.already(change))
 
 
-def _resolve(rest, actor, form):
-    ref, _, note = rest.partition(" ")
-    incident = ownership.by_reference(_svc(), ref) if ref else None
-    if incident is None:
-        return _reply(_not_found(ref, "resolve ND-1042 [note]"))
-    outcome = ownership.resolve(_svc(), incident.id, actor, note)
-    if not outcome.changed:
-        return _reply(already(outcome))
-    said = f" — {escape(note)}" if note else ""
-    return _reply(f":wrench: {incident.reference} resolved by {who(actor)}{said}", public=True)
+def _oncall(svc, asked: Asked) -> dict:
+    return _private(replies.on_call(overview.on_call_now(svc)))
 
 
-def _not_found(ref: str, usage: str) -> str:
-    found = f"No incident with reference or ticket number `{escape(ref[:32])}`. " if ref else ""
-    return (f"{found}Usage: `/nightdesk {usage}` (NightDesk's reference, or the ticket number "
-            "the page shows)")
+def _test(svc, asked: Asked) -> dict:
+    rehearsal.post_test_incident(svc, asked.body.get("channel_id", ""), asked.body.get("team_id", ""),
+                                 asked.actor)
+    return _public(replies.rehearsal(asked.actor))
 
 
-def _oncall(rest, actor, form):
-    svc = _svc()
-    now = svc.clock()
-    lines = []
-    for book in svc.runbooks.all():
-        if book.oncall is None:
-            continue
-        person = book.oncall.on_call(now)
-        until = book.oncall.next_handoff(now)
-        lines.append(f"• *{escape(book.name)}*: {escape(person.name)} until {until:%a %H:%M %Z}".rstrip())
-    return _reply("*On call now*\n" + "\n".join(lines) if lines else
-                  "No runbook has an `oncall` rotation yet.")
+def _help(svc, asked: Asked) -> dict:
+    return _private(replies.HELP)
 
 
-def _status(rest, actor, form):
-    svc = _svc()
-    since = svc.clock() - timedelta(hours=1)
-    with svc.db.session() as s:
-        last = s.scalar(select(func.max(Page.sent_at)))
-        open_count = s.scalar(select(func.count()).select_from(Incident).where(
-            Incident.status != "resolved", Incident.is_test.is_(False)))
-        failures = dict(s.execute(select(Event.kind, func.count()).where(
-            Event.created_at >= since, Event.kind.in_(("page_failed", "page_retry", "ticket_delayed",
-                                                         "ticket_refused"))).group_by(Event.kind)).all())
-    try:
-        queued = current_app.extensions["huey"].pending_count()
-    except Exception:  # the status command must answer even when the queue can't
-        queued = "unreachable"
-    health = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(failures.items())) or "no failures"
-    return _reply(f"*NightDesk status*\n• Queue: {queued} waiting\n• Open incidents: {open_count}\n"
-                  f"• Last page sent: {layout.day_and_clock(last, svc.config.timezone) or 'never'}\n"
-                  f"• Vendors, last hour: {health}\n"
-                  f"• Runbook errors: {len(svc.runbooks.errors())}")
+def _private(text: str) -> dict:
+    return {"text": text, "response_type": "ephemeral"}
 
 
-def _test(rest, actor, form):
-    rehearsal.post_test_incident(_svc(), form.get("channel_id", ""), form.get("team_id", ""), actor)
-    return _reply(f":test_tube: {who(actor)} is posting a test incident here. Try its buttons.",
-                  public=True)
+def _public(text: str) -> dict:
+    return {"text": text, "response_type": "in_channel"}
 
 
-def _help(rest, actor, form):
-    return _reply(HELP)
-
-
-def _ago(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    return f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
-
-
-COMMANDS = {"incidents": _incidents, "ack": _ack, "resolve": _resolve, "oncall": _oncall,
-            "status": _status, "test": _test, "help": _help}
+VERBS = {"incidents": _incidents, "ack": _ack, "resolve": _resolve, "oncall": _oncall,
+         "test": _test, "help": _help}

@@ -1,82 +1,80 @@
-"""GET /slack/install and GET /slack/oauth/callback: Slack's OAuth v2 flow with slack-sdk's
-pieces. The one-time state is also set as a cookie in the browser that started the install, so
-a callback from any other browser (a forged or leaked link) is refused; each workspace's bot
-token, refresh token and expiry go to slack-sdk's installation store (store.py rotates them)."""
+"""GET /slack/install and GET /slack/oauth/callback: Slack's OAuth v2 flow, run by bolt's OAuthFlow.
+The one-time state is also set as a cookie in the browser that started the install, so a callback
+from any other browser (a forged or leaked link) is refused; each workspace's bot token, refresh
+token and expiry go to slack-sdk's installation store (tables of migration 0003; store.py rotates
+the tokens for outbound messages). The pages the installer sees are ours."""
 from __future__ import annotations
 
 import html
+import logging
+import re
 
-from flask import abort, current_app, make_response, redirect, request
-from slack_sdk.errors import SlackApiError
-from slack_sdk.oauth import AuthorizeUrlGenerator, OAuthStateUtils
-from slack_sdk.oauth.installation_store import Installation
+from slack_bolt import BoltResponse
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 
-from . import bp
-from .store import SCOPES, STATE_TTL_S, api_client, stores
+from .store import ROTATE_BEFORE_MIN, SCOPES, STATE_TTL_S
 
-STATE_COOKIE = OAuthStateUtils(expiration_seconds=STATE_TTL_S)
-
-
-def _settings():
-    config = current_app.extensions["nightdesk"].config
-    if not (config.slack_client_id and config.slack_client_secret):
-        abort(404, "The Slack app isn't configured (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET).")
-    return config
+log = logging.getLogger("app.slack")
+INSTALL_PATH, CALLBACK_PATH = "/slack/install", "/slack/oauth/callback"
 
 
-def _redirect_uri(config) -> str:
-    base = config.public_base_url or request.host_url.rstrip("/")
-    return f"{base}/slack/oauth/callback"
+class _NoOAuthCode(logging.Filter):
+    """Bolt's line for a failed code exchange quotes the one-time OAuth code: keep it out of logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "code:" in message:
+            record.msg, record.args = re.sub(r"code: \S+", "code: ***", message), ()
+        return True
 
 
-@bp.get("/install")
-def install():
-    config = _settings()
-    installations, states = stores(current_app)
-    state = states.issue()
-    response = redirect(AuthorizeUrlGenerator(
-        client_id=config.slack_client_id, scopes=SCOPES, redirect_uri=_redirect_uri(config)).generate(state))
-    response.headers.add("Set-Cookie", STATE_COOKIE.build_set_cookie_for_new_state(state))
-    return response
+# Bolt's OAuth flow logs through its App's logger.
+logging.getLogger("slack_bolt.App").addFilter(_NoOAuthCode())
 
 
-@bp.get("/oauth/callback")
-def callback():
-    config = _settings()
-    installations, states = stores(current_app)
-    if "error" in request.args:
-        return _page(f"Slack said: {request.args['error']}. Nothing was installed.", 400)
-    state, code = request.args.get("state", ""), request.args.get("code", "")
-    if not STATE_COOKIE.is_valid_browser(state or None, {"cookie": request.headers.get("Cookie")}):
-        current_app.logger.warning("refused a Slack install callback: its state is not this browser's")
-        return _page("This install was not started in this browser (or its cookie has expired). "
-                     "Start again from /slack/install, in the browser you finish it in.", 403,
+def settings(config, installations, states) -> OAuthSettings:
+    """Without PUBLIC_BASE_URL the redirect URI is left out, and Slack uses the app's own."""
+    return OAuthSettings(
+        client_id=config.slack_client_id, client_secret=config.slack_client_secret.get_secret_value(),
+        scopes=SCOPES, user_scopes=[],
+        redirect_uri=f"{config.public_base_url}{CALLBACK_PATH}" if config.public_base_url else None,
+        install_path=INSTALL_PATH, redirect_uri_path=CALLBACK_PATH,
+        install_page_rendering_enabled=False,  # /slack/install goes straight to Slack
+        callback_options=CallbackOptions(success=_installed, failure=_refused),
+        installation_store=installations, state_store=states, state_expiration_seconds=STATE_TTL_S,
+        token_rotation_expiration_minutes=ROTATE_BEFORE_MIN)
+
+
+def _installed(args: SuccessArgs) -> BoltResponse:
+    done = args.installation
+    log.info("NightDesk installed in Slack workspace %s (%s)", done.team_name, done.team_id)
+    return _page(args, f"NightDesk is installed in {done.team_name or 'your workspace'}. "
+                       "Invite it to your alert channels: /invite @NightDesk", 200)
+
+
+def _refused(args: FailureArgs) -> BoltResponse:
+    reason = args.reason
+    if reason == "invalid_browser":
+        log.warning("refused a Slack install callback: its state is not this browser's")
+        return _page(args, "This install was not started in this browser (or its cookie has expired). "
+                           "Start again from /slack/install, in the browser you finish it in.", 403,
                      forget=False)  # a forged link must not cancel this browser's own install
-    if not states.consume(state):
-        return _page("This install link has expired or was already used. Start again from "
-                     "/slack/install.", 400)
-    try:
-        answer = api_client(config).oauth_v2_access(
-            client_id=config.slack_client_id, client_secret=config.slack_client_secret,
-            code=code, redirect_uri=_redirect_uri(config))
-    except SlackApiError as exc:
-        return _page(f"Slack refused the install ({exc.response.get('error', 'error')}).", 400)
-    team = answer.get("team") or {}
-    installations.save(Installation(
-        app_id=answer.get("app_id"), team_id=team.get("id"), team_name=team.get("name"),
-        enterprise_id=(answer.get("enterprise") or {}).get("id"),
-        bot_token=answer.get("access_token"), bot_id=answer.get("bot_user_id"),
-        bot_user_id=answer.get("bot_user_id"), bot_scopes=answer.get("scope", ""),
-        # With token rotation on, the bot token lasts 12 hours and this pair renews it.
-        bot_refresh_token=answer.get("refresh_token"), bot_token_expires_in=answer.get("expires_in"),
-        user_id=(answer.get("authed_user") or {}).get("id"), installed_at=None))
-    current_app.logger.info("NightDesk installed in Slack workspace %s (%s)", team.get("name"), team.get("id"))
-    return _page(f"NightDesk is installed in {team.get('name', 'your workspace')}. "
-                 "Invite it to your alert channels: /invite @NightDesk", 200)
+    if reason == "invalid_state":
+        return _page(args, "This install link has expired or was already used. Start again from "
+                           "/slack/install.", 400)
+    if reason in ("invalid_code", "missing_code"):
+        return _page(args, "Slack refused the install (its code could not be exchanged). Start "
+                           "again from /slack/install.", 400)
+    if reason == "storage_error":
+        return _page(args, "Slack accepted the install but NightDesk could not store it. Try again "
+                           "in a minute.", 503)
+    return _page(args, f"Slack said: {reason}. Nothing was installed.", 400)  # ?error=access_denied…
 
 
-def _page(text: str, status: int, forget: bool = True):
-    response = make_response(f"<!doctype html><title>NightDesk</title><p>{html.escape(text)}</p>", status)
+def _page(args, text: str, status: int, forget: bool = True) -> BoltResponse:
+    headers = {"Content-Type": "text/html; charset=utf-8"}
     if forget:  # the state has been used (or refused by Slack): the browser drops its cookie
-        response.headers.add("Set-Cookie", STATE_COOKIE.build_set_cookie_for_deletion())
-    return response
+        headers["Set-Cookie"] = [args.settings.state_utils.build_set_cookie_for_deletion()]
+    return BoltResponse(status=status, headers=headers,
+                        body=f"<!doctype html><title>NightDesk</title><p>{html.escape(text)}</p>")

@@ -2,7 +2,8 @@
 
 A signed request is Slack's, but its JSON can still hold a list where a dict belongs, a number
 where a string belongs, a NUL, or an id longer than its column: each would be a 500 (or, on
-PostgreSQL, a database error). Malformed shapes are refused with 400; free text is cleaned.
+PostgreSQL, a database error); so would bolt's own reading of them. Malformed shapes are refused
+with 400 (guard.WellFormed, once the signature is checked); free text is cleaned.
 """
 from __future__ import annotations
 
@@ -81,6 +82,8 @@ def _view(view) -> None:
     _need(view, dict, "view")
     _optional(view.get("callback_id"), str, "view.callback_id")
     _optional(view.get("private_metadata"), str, "view.private_metadata")
+    _optional(view.get("type"), str, "view.type")
+    view.setdefault("type", "modal")  # Slack always sends it, and bolt's matchers read it unchecked
     state = view.get("state")
     if state is None:
         return
@@ -102,3 +105,16 @@ def _need(value, kind: type, what: str) -> None:
 def _optional(value, kind: type, what: str) -> None:
     if value is not None:
         _need(value, kind, what)
+
+
+def command(form) -> dict:
+    """A slash command's form as bolt reads it. The endpoint serves whatever command Slack posts
+    to it (a workspace may name it differently); a form without one is read as /nightdesk."""
+    if form.get("ssl_check"):
+        return form.to_dict()  # Slack's certificate check: bolt answers it
+    slack_id(form.get("user_id"), "user_id")
+    for key in ("team_id", "channel_id"):
+        slack_id(form.get(key), key, required=False)
+    body = form.to_dict()
+    body["command"] = body.get("command") or "/nightdesk"
+    return body

@@ -42,7 +42,8 @@ def bot_token_finder(config, engine):
     that expires within ROTATE_BEFORE_MIN is exchanged for a new one first, and the new pair is
     stored, so a rotating installation keeps working past its first 12 hours."""
     store = installation_store(config.slack_client_id, engine)
-    rotator = TokenRotator(client_id=config.slack_client_id, client_secret=config.slack_client_secret,
+    rotator = TokenRotator(client_id=config.slack_client_id,
+                           client_secret=config.slack_client_secret.get_secret_value(),
                            client=api_client(config))
     rotating = threading.Lock()  # one exchange at a time: a refresh token is spent by its use
 

@@ -1,4 +1,6 @@
-"""Ticket systems: the port, ConnectWise, and local numbering."""
-from .port import Ticket, TicketError, TicketRequest, TicketSystem
+"""Ticket systems: the port, the PSAs, and local numbering."""
+from .port import (Contact, PlaceProblem, Ticket, TicketError, TicketPlace, TicketRequest,
+                   TicketSystem)
 
-__all__ = ["Ticket", "TicketError", "TicketRequest", "TicketSystem"]
+__all__ = ["Contact", "PlaceProblem", "Ticket", "TicketError", "TicketPlace", "TicketRequest",
+           "TicketSystem"]

@@ -6,7 +6,13 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from .port import Ticket, TicketError, TicketRequest
+from app.config import Config
+from app.retry_after import retry_after
+
+from .connectwise_lookups import ConnectWiseLookups
+from .once import CreatedOnce
+from .port import PlaceProblem, Ticket, TicketError, TicketPlace, TicketRequest
+from .registry import PSA
 
 # ConnectWise is .NET: its maxLength counts UTF-16 code units, so an emoji counts 2.
 SUMMARY_MAX = 100
@@ -14,7 +20,7 @@ PHONE_MAX = 20
 CONTACT_NAME_MAX = 62  # 2025.1 spec (the 2017 Swagger predates the field)
 
 
-class ConnectWiseTickets:
+class ConnectWiseTickets(ConnectWiseLookups, CreatedOnce):
     name = "connectwise"
 
     def __init__(self, base_url: str, company: str, public_key: str, private_key: str,
@@ -46,14 +52,11 @@ class ConnectWiseTickets:
             body["contactName"] = clip_utf16(request.contact_name, CONTACT_NAME_MAX)
         if request.contact_phone:
             body["contactPhoneNumber"] = clip_utf16(request.contact_phone, PHONE_MAX)
+        if request.contact_id.isdigit():
+            body["contact"] = {"id": int(request.contact_id)}
         return body
 
-    def create(self, request: TicketRequest, retrying: bool = False) -> Ticket:
-        timeout = self.retry_timeout if retrying else self.timeout
-        if retrying:
-            existing = self.find(request.reference, timeout)
-            if existing:
-                return existing
+    def post(self, request: TicketRequest, timeout) -> Ticket:
         response = self._call("POST", "/service/tickets", json=self.body(request), timeout=timeout)
         data = response.json()
         return Ticket(number=str(data["id"]), id=str(data["id"]))
@@ -96,9 +99,8 @@ class ConnectWiseTickets:
         except requests.RequestException as exc:
             raise TicketError(f"ConnectWise unreachable ({type(exc).__name__})") from None
         if response.status_code == 429 or response.status_code >= 500:
-            retry = response.headers.get("Retry-After", "")
             raise TicketError(f"ConnectWise HTTP {response.status_code}: {_message(response)}",
-                              retry_after=float(retry) if retry.isdigit() else None)
+                              retry_after=retry_after(response.headers))
         if response.status_code >= 400:
             raise TicketError(f"ConnectWise refused ({response.status_code}): {_message(response)}",
                               permanent=True)
@@ -128,6 +130,12 @@ def clip_utf16(text: str, limit: int) -> str:
     return text
 
 
+def require_company(where: TicketPlace) -> list[PlaceProblem]:
+    """ConnectWise refuses a ticket without a company: the runbook must name one."""
+    return [] if where.company else [PlaceProblem("company", "required: the ConnectWise company "
+                                                             "identifier tickets are filed under")]
+
+
 def _message(response: requests.Response) -> str:
     try:
         data = response.json()
@@ -137,3 +145,16 @@ def _message(response: requests.Response) -> str:
     for err in (data.get("errors") or []) if isinstance(data, dict) else []:
         parts.append(f"{err.get('field', '')}: {err.get('message', '')}".strip(": "))
     return "; ".join(p for p in parts if p)[:500]
+
+
+def _build(config: Config) -> ConnectWiseTickets:
+    return ConnectWiseTickets(config.connectwise_base_url, config.connectwise_company,
+                              config.connectwise_public_key.get_secret_value(),
+                              config.connectwise_private_key.get_secret_value(),
+                              config.connectwise_client_id, timeout=config.connectwise_timeout,
+                              ui_url=config.connectwise_ui_url,
+                              retry_timeout=config.connectwise_retry_timeout)
+
+
+PSA_ENTRY = PSA("connectwise", configured=lambda config: config.connectwise_enabled, build=_build,
+                validate_place=require_company, title="ConnectWise", settings="CONNECTWISE_*")

@@ -1,7 +1,7 @@
 """Tickets kept in NightDesk's own database when ConnectWise isn't configured."""
 from __future__ import annotations
 
-from .port import Ticket, TicketRequest
+from .port import Contact, PlaceProblem, Ticket, TicketPlace, TicketRequest
 
 
 class LocalTickets:
@@ -23,3 +23,9 @@ class LocalTickets:
 
     def url(self, number: str) -> str:
         return ""
+
+    def find_contacts(self, phone_e164: str) -> list[Contact]:
+        return []  # no PSA, no contacts: callers are matched by the runbooks alone
+
+    def check(self, where: TicketPlace) -> list[PlaceProblem]:
+        return []  # any runbook's tickets can be kept here

@@ -1,7 +1,7 @@
 """The TicketSystem port and its typed errors."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -16,6 +16,25 @@ class TicketRequest:
     description: str
     contact_name: str = ""
     contact_phone: str = ""
+    contact_id: str = ""    # the PSA's own id of the caller's contact, when recognised
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A PSA contact whose phone is the caller's number."""
+    id: str
+    name: str
+    company: str            # the company in the PSA's terms, as a runbook's tickets.company names it
+    company_name: str = ""
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "company": self.company,
+                "company_name": self.company_name}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Contact":
+        return cls(str(data.get("id", "")), str(data.get("name", "")), str(data.get("company", "")),
+                   str(data.get("company_name", "")))
 
 
 @dataclass(frozen=True)
@@ -23,6 +42,26 @@ class Ticket:
     number: str
     id: str = ""
     url: str = ""
+
+
+@dataclass(frozen=True)
+class TicketPlace:
+    """Where one runbook sends its tickets, in the PSA's own terms (its `tickets:` section)."""
+    company: str = ""
+    board: str = ""                                        # ConnectWise board, Autotask queue, Halo team
+    priorities: dict[str, str] = field(default_factory=dict)   # P1..P4 → priority name
+    statuses: dict[str, str] = field(default_factory=dict)     # acknowledged/resolved → status name
+
+
+@dataclass(frozen=True)
+class PlaceProblem:
+    """One thing the PSA lacks: `field` is the runbook's (company, board, priorities.P1,
+    statuses.resolved), `why` a sentence in plain words."""
+    field: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.why}"
 
 
 class TicketError(Exception):
@@ -33,6 +72,25 @@ class TicketError(Exception):
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
+
+
+class UnknownName(TicketError):
+    """The PSA has nothing by a name the runbook gives (a client, a queue, a status): permanent."""
+
+    def __init__(self, message: str):
+        super().__init__(message, permanent=True)
+
+
+def unknown_names(asked) -> list[PlaceProblem]:
+    """Runs each (field, lookup) and names the fields whose lookup found nothing by that name;
+    any other TicketError (refused, unreachable) goes up to the caller."""
+    problems = []
+    for name, lookup in asked:
+        try:
+            lookup()
+        except UnknownName as exc:
+            problems.append(PlaceProblem(name, exc.message))
+    return problems
 
 
 class TicketSystem(Protocol):
@@ -53,3 +111,13 @@ class TicketSystem(Protocol):
 
     def url(self, number: str) -> str:
         """A link a technician can open, or "" if the system has none."""
+
+    def find_contacts(self, phone_e164: str) -> list[Contact]:
+        """The active contacts whose phone is this number (any company), raising TicketError when
+        the PSA can't say. Asked through app.tickets.callers (its cache and time budget)."""
+
+    def check(self, where: TicketPlace) -> list[PlaceProblem]:
+        """What the PSA lacks of `where` ([] when tickets can go there), found with the PSA's own
+        lookups. An empty TicketPlace() checks only that the PSA answers and accepts NightDesk's
+        credentials. Raises TicketError when a lookup fails (permanent: refused, such as
+        credentials or a missing permission; otherwise unreachable)."""

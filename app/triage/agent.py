@@ -16,7 +16,7 @@ from .fallback import fallback_decide
 from .headline import without_opening
 from .questions import classify_question
 from .runbook_words import is_security_rule
-from .situation import floor_for
+from .floor import floor_for
 from .llm import LLM, LLMUnavailable
 
 log = logging.getLogger(__name__)

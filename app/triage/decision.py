@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from app.config import is_e164
 from app.runbooks import SEVERITIES, Runbook
 
 SUMMARY_MAX = 100
@@ -29,7 +30,7 @@ class TriageContext:
 
     @property
     def caller_id_known(self) -> bool:
-        return bool(re.fullmatch(r"\+\d{7,15}", self.caller_id or ""))
+        return is_e164(self.caller_id or "")
 
     def transcript(self) -> str:
         lines = []

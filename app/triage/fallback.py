@@ -12,10 +12,10 @@ import re
 from .decision import MAX_QUESTIONS, Decision, TriageContext, clean_number
 from .headline import headline
 from .questions import CALLBACK, COMPANY, OTHER, QUESTIONS, SCOPE, SECURITY, classify_question
-from .runbook_words import book_words, is_security_rule
+from .runbook_words import book_words
 from .situation import Situation, assess, read_call, signals
 from .text import Phrases, TURN_MAX, tokens
-from . import vocabulary as V
+from . import caller_words as CW
 
 
 def fallback_decide(ctx: TriageContext, reason_prefix: str = "") -> Decision:
@@ -95,7 +95,7 @@ def _question(ctx: TriageContext, sit: Situation, callback: str, severity: str, 
     # Who is affected decides between the morning and a page: ask when nobody said, when "my X"
     # may be everyone's, or when "everyone" rests on a system nothing else marks as critical.
     personal = sit.scope == "one" and sit.get("device") and not sit.get("critical")
-    business = [i for i in sit.get("impact") if i not in V.IMPACT_PERSONAL]
+    business = [i for i in sit.get("impact") if i not in CW.IMPACT_PERSONAL]
     soft_all = sit.scope == "all" and not business and not (  # "nothing opens", "the whole
         sit.get("critical") and sit.scope_people)                # office can't print"
     unclear = kind != "security" and (sit.scope is None or soft_all or (

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from . import security_context as SC
+from . import caller_words as CW
 from . import vocabulary as V
 from . import security_words as S
 from .text import Phrases, tokens
@@ -49,8 +51,8 @@ NOT_NAMES = {"not", "calling", "so", "really", "very", "having", "trying", "lock
              "pretty", "fine", "ok", "okay", "working", "unable", "currently", "now", "my", "our"}
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 TROUBLE = Phrases(["none of", "nobody", "no", "everyone", "everybody"] + V.OUTAGE + V.IMPACT
-                  + V.DEGRADED + V.WARNING + V.SUPPLIES + V.REQUEST
-                  + S.SECURITY_MAYBE + [w for words in S.SECURITY.values() for w in words])
+                  + V.DEGRADED + V.WARNING + CW.SUPPLIES + CW.REQUEST
+                  + SC.SECURITY_MAYBE + [w for words in S.SECURITY.values() for w in words])
 
 
 def strip_opening(text: str) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import security_near as SN
+from . import security_context as SC
+from . import caller_words as CW
 from . import vocabulary as V
 from . import security_words as S
 from . import scope_words as W
@@ -22,14 +25,14 @@ P = PhraseBook({
     "all": W.SCALE_ALL + W.NOT_PEOPLE, "one": W.ONE_STRONG, "mine": W.SCALE_ONE,
     "group": W.SCALE_GROUP, "dept": W.SCALE_DEPT, "outage": V.OUTAGE, "warning": V.WARNING,
     "healthy": V.HEALTHY,
-    "supplies": V.SUPPLIES, "empty": V.EMPTY, "degraded": V.DEGRADED, "fine": V.FINE,
-    "impact": V.IMPACT, "critical": V.CRITICAL, "maybe": S.SECURITY_MAYBE,
-    "denied": S.SECURITY_DENIED, "request": V.REQUEST, "defer": V.DEFER,
-    "pressure": V.TIME_PRESSURE, "restore": V.RESTORE, "hedge": V.HEDGE, "resolved": V.RESOLVED, "key": V.KEY_PERSON, "device": W.DEVICES, "risk": V.RISK,
-    "origin": S.UNKNOWN_ORIGIN, "given": S.CREDENTIALS_GIVEN,
+    "supplies": CW.SUPPLIES, "empty": V.EMPTY, "degraded": V.DEGRADED, "fine": CW.FINE,
+    "impact": V.IMPACT, "critical": V.CRITICAL, "maybe": SC.SECURITY_MAYBE,
+    "denied": SC.SECURITY_DENIED, "request": CW.REQUEST, "defer": CW.DEFER,
+    "pressure": CW.TIME_PRESSURE, "restore": CW.RESTORE, "hedge": CW.HEDGE, "resolved": CW.RESOLVED, "key": CW.KEY_PERSON, "device": W.DEVICES, "risk": V.RISK,
+    "origin": SC.UNKNOWN_ORIGIN, "given": SC.CREDENTIALS_GIVEN,
     **{f"security:{kind}": words for kind, words in S.SECURITY.items()},
 })
-P_LOW = Phrases(S.LOW_THREAT)
+P_LOW = Phrases(SC.LOW_THREAT)
 NOT_PEOPLE = {" ".join(tokens(p)) for p in W.NOT_PEOPLE}
 SCOPE_KINDS, STATE_KINDS = ("one", "group", "all", "mine", "dept"), ("outage", "warning", "healthy",
                                                              "supplies", "empty", "degraded")
@@ -60,7 +63,7 @@ def read_turn(speech: str, book: BookWords, answers_scope: bool = False) -> Turn
         found["site"] = book.sites.find(words)
         found["book_critical"] = book.critical.find(words)
         found["outage"] = [h for h in found["outage"] if h[2] != "down" or not h[0]
-                           or words[h[0] - 1] not in V.NOT_DOWN_AFTER] + _negated(words)
+                           or words[h[0] - 1] not in CW.NOT_DOWN_AFTER] + _negated(words)
         found["outage"] += C.not_working(words)
         found["fine"] = [h for h in found["fine"] if not C.negated_before(words, h[0])]
         found["all"] = [h for h in found["all"] if not C.of_a_system(words, h)]
@@ -86,31 +89,31 @@ def read_turn(speech: str, book: BookWords, answers_scope: bool = False) -> Turn
         for kind in list(found):
             if kind.startswith("security:"):
                 turn.security += [f"{kind[9:]}: {p}" for _, _, p in found.pop(kind)]
-    for label, first, second, window, strong in S.SECURITY_NEAR:  # across clauses, within a window
+    for label, first, second, window, strong in SN.SECURITY_NEAR:  # across clauses, within a window
         stretch = near(turn.words, first, second, window)
         if stretch:
             spans.setdefault("near", []).append((turn.words, 0, (label, stretch, strong)))
     every_word = set(turn.words)
-    still = [f"still {b}" for a, b in zip(turn.words, turn.words[1:]) if a == "still" and b in V.STILL_WORKING]
+    still = [f"still {b}" for a, b in zip(turn.words, turn.words[1:]) if a == "still" and b in CW.STILL_WORKING]
     if still:
         spans.setdefault("healthy", []).extend(([], 0, p) for p in still)
     if every_word & {"encrypted", "encrypting"} and not every_word & {"bitlocker", "recovery"}:
         turn.security.append("encryption: encrypted")
     for _, _, (label, stretch, strong) in spans.pop("near", []):
-        if strong or every_word & S.SECURITY_CONTEXT.get(label, set()):
+        if strong or every_word & SC.SECURITY_CONTEXT.get(label, set()):
             turn.security.append(f"{label}: {stretch}")
-        elif label == "credentials" and every_word & S.LOCKOUT:
+        elif label == "credentials" and every_word & SC.LOCKOUT:
             continue  # "I typed my password wrong too many times": a lockout
-        elif label in S.CONTEXT_ONLY:
+        elif label in SC.CONTEXT_ONLY:
             continue  # "I logged into the portal", "I still have access": nothing wrong said
         else:
             spans.setdefault("maybe", []).append(([], 0, f"{label}: {stretch}"))
     for _, _, phrase in spans.pop("given", []):
-        if every_word & S.SECURITY_CONTEXT["credentials"]:
+        if every_word & SC.SECURITY_CONTEXT["credentials"]:
             turn.security.append(f"credentials: {phrase}")
-        elif not every_word & S.LOCKOUT:
+        elif not every_word & SC.LOCKOUT:
             spans.setdefault("maybe", []).append(([], 0, f"credentials: {phrase}"))
-    if spans.get("origin") and every_word & S.ACCOUNT_WORDS:
+    if spans.get("origin") and every_word & SC.ACCOUNT_WORDS:
         turn.security += [f"unknown account: {p}" for _, _, p in spans["origin"]]
     if spans.get("risk") and not every_word & V.RISK_PLACES:
         del spans["risk"]  # "the office is too hot" is no risk to the business tonight
@@ -172,6 +175,6 @@ def _negated(words: list[str]) -> list[tuple[int, int, str]]:
     """"The doors aren't responding", "we can't cut keys": a negated verb, whatever the system."""
     hits = []
     for i, word in enumerate(words[:-1]):
-        if word in V.NEGATIONS and words[i + 1] not in V.NOT_TROUBLE_AFTER_NEGATION:
+        if word in CW.NEGATIONS and words[i + 1] not in CW.NOT_TROUBLE_AFTER_NEGATION:
             hits.append((i, i + 2, f"{word} {words[i + 1]}"))
     return hits

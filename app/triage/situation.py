@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .decision import TriageContext
 from .questions import SCOPE, SECURITY, classify_question
 from .reading import read_turn, security_answer
-from . import vocabulary as V
+from . import caller_words as CW
 from .runbook_words import book_words
 
 ORDER = ("P1", "P2", "P3", "P4")
@@ -127,7 +127,7 @@ def _impact(sit: Situation) -> tuple[str, str, list[str]]:
         return "P3", "other", what + [f"nobody affected before the morning: {sit.get('empty')[0]}"]
     if sit.scope:
         what.append(_scope_reason(sit))
-    business = [i for i in impact if i not in V.IMPACT_PERSONAL]
+    business = [i for i in impact if i not in CW.IMPACT_PERSONAL]
     if sit.scope == "one" and business:  # the only one there is: the business waits on it
         return ("P1" if critical else "P2"), "outage", what + [f"impact: {business[0]}"]
     if sit.scope == "one":
@@ -152,7 +152,7 @@ def _impact(sit: Situation) -> tuple[str, str, list[str]]:
 
 
 def _no_outage(sit: Situation) -> tuple[str, str, list[str]]:
-    degraded, critical = sit.get("degraded"), sit.get("critical")
+    degraded = sit.get("degraded")
     if sit.get("warning") and sit.get("restore") and sit.get("pressure"):
         # the failed backup is the one a restore needed before the morning depends on
         return "P2", "outage", [f"warning: {sit.get('warning')[0]}; a restore is needed: "
@@ -177,37 +177,9 @@ def signals(sit: Situation, kind: str) -> dict:
         "security_denied": list(sit.denied), "security_answer": sit.answer,
         "outage": sit.get("outage") + sit.get("impact"), "critical": sit.get("critical"),
         "critical_or_impact": bool(sit.get("critical") or sit.get("impact")),
-        "business_impact": [i for i in sit.get("impact") if i not in V.IMPACT_PERSONAL],
+        "business_impact": [i for i in sit.get("impact") if i not in CW.IMPACT_PERSONAL],
         "scale": sit.scope, "scale_words": list(sit.scope_words), "scale_late": sit.scope_late,
         "scale_people": sit.scope_people, "hedged": sit.get("hedge"),
         "people": sit.count, "healthy": sit.get("healthy"), "nobody_in": sit.get("empty"),
         "warning": sit.get("warning"), "defer": sit.get("defer"), "resolved": sit.get("resolved"),
     }
-
-
-def floor_for(sig: dict) -> tuple[str | None, str, str]:
-    """The severity below which no LLM answer may go, from explicit high-confidence signals only:
-    (floor, kind, what was described), or (None, "", "") when the model's judgement stands.
-
-    1. A security indicator stated outright (security: encrypted files and ransom notes,
-       credentials typed or approved, sign-ins or mail the owner didn't make, remote access by
-       someone posing as support, a security tool reporting a threat, a stolen device, payment
-       fraud, data sent outside, or a "yes" to the security question) → P1, unless the caller
-       says it was already handled ("already reset", "remotely wiped").
-    2. A business that has stopped, every condition stated outright: an outage of a critical
-       system (or people stopped: "nobody can check in"), everyone affected said of people
-       ("everyone", "all the guests"; not "nothing opens", "the whole server"), nothing still
-       working, people there tonight, no warning, no "it can wait", no guess ("I think it's all
-       down") → P2. Anything less and the model's
-       judgement stands: a perfect model's P3 for "the whole server is down" that is one folder
-       must not page.
-    """
-    if sig.get("security") and not sig.get("resolved"):
-        return "P1", "security", f"security signals ({', '.join(sig['security'][:2])})"
-    stopped = (sig.get("outage") and (sig.get("critical") or sig.get("business_impact"))
-               and sig.get("scale") == "all" and sig.get("scale_people"))
-    doubts = ("healthy", "nobody_in", "warning", "defer", "resolved", "hedged")
-    if stopped and not any(sig.get(k) for k in doubts):
-        return "P2", "outage", (f"an outage for everyone ({', '.join(sig['scale_words'][:1])}: "
-                                f"{', '.join(sig['outage'][:1])})")
-    return None, "", ""

@@ -11,26 +11,19 @@ import threading
 import time
 
 from flask import Blueprint, Response, abort, current_app, request
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from app import incidents
-from app.incidents import intake
-from app.incidents.promise import PENDING, paging_promise
-from app.models import Incident
+from app.incidents import conversation
+from app.webhooks.twilio import public_url, twilio_signed
 
 from . import fields, twiml
 from .outage import Outage
 from .outage_alert import OutageAlert
-from app.webhooks.twilio import public_url, twilio_signed
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
-TICKET_WAIT_S = 8.0
-# How long after the incident opened the caller may wait for the first page's answer, so that
-# they are never promised a page that every route has already refused.
-PAGE_WAIT_S = 10.0
 MAX_TURNS = 20  # a greeting and at most three questions, with room for reprompts
 FILLERS = {4: "Still with you, one moment.", 8: "Almost there."}
 # How long /voice/next keeps a caller on hold while the database doesn't answer (their turn is
@@ -95,7 +88,8 @@ def incoming():
     if book is None:
         return _xml(twiml.goodbye("Sorry, this support line is not set up yet. Please call your "
                                   "IT provider during business hours. Goodbye."))
-    return _xml(twiml.gather(twiml.greeting_text(book), _url("/voice/gather?turn=1"), book))
+    return _xml(twiml.gather(twiml.greeting_text(book), _url("/voice/gather?turn=1"), book,
+                             recording=_url("/voice/recording") if book.record else ""))
 
 
 @bp.post("/gather")
@@ -118,22 +112,14 @@ def gather():
 
 
 def _gather(sid: str, seq: int) -> Response:
-    svc = _svc()
-    call = intake.get_call(svc, sid)
-    if call is None:  # a gather for a call we never answered: start it now
-        call, _ = incidents.start_call(svc, sid, fields.number("From"), fields.number("To"))
-    book = intake.runbook_for(svc, call)
-    prompt = _prompt_before(svc, call, seq, book)
-    speech = fields.speech()
-    if not speech and intake.get_turn(svc, call, seq) is None:
-        if intake.count_reprompt(svc, call) <= 1:
-            return _xml(twiml.gather("Sorry, I didn't catch that. Please tell me briefly what's wrong.",
-                                     _url(f"/voice/gather?turn={seq}"), book))
-        svc.work.later("finish_call", call.id)
+    heard = conversation.hear(_svc(), sid, seq, fields.speech(), fields.confidence(),
+                              fields.number("From"), fields.number("To"), twiml.greeting_text)
+    if heard.action == "reprompt":
+        return _xml(twiml.gather("Sorry, I didn't catch that. Please tell me briefly what's wrong.",
+                                 _url(f"/voice/gather?turn={seq}"), heard.book))
+    if heard.action == "give_up":
         return _xml(twiml.goodbye("I'm sorry, I still can't hear you. I've logged your call and "
                                   "a technician will follow up. Goodbye."))
-    confidence = fields.confidence()
-    incidents.record_turn(svc, call, seq, speech, confidence, prompt)
     return _xml(twiml.hold(_url(f"/voice/next?turn={seq}"), say="Thanks. One moment.", pause=0))
 
 
@@ -159,38 +145,15 @@ def next_step():
 
 
 def _next_step(sid: str, seq: int | None) -> Response:
-    svc = _svc()
-    polled = intake.poll_turn(svc, sid, seq) if seq and 1 <= seq <= MAX_TURNS else None
-    if polled is None:
+    step = conversation.next_step(_svc(), sid, seq) if seq and 1 <= seq <= MAX_TURNS else None
+    if step is None:
         abort(400, "unknown call or turn")
-    waited = (svc.clock() - polled.created_at).total_seconds()
-    if polled.decision is None and waited < svc.config.fallback_after:
-        return _xml(twiml.hold(public_url(), say=_filler(waited), pause=1))  # still waiting
-    call = intake.get_call(svc, sid)
-    turn = intake.get_turn(svc, call, seq)
-    if turn.decision is None:
-        incidents.triage_turn(svc, turn.id, fallback_reason=f"LLM gave no answer within {waited:.0f}s")
-        turn = intake.get_turn(svc, call, seq)
-        if turn.decision is None:  # the LLM's answer landed in between: use it
-            return _xml(twiml.hold(public_url(), pause=0))
-        call = intake.get_call(svc, sid)  # triage may have learned which customer is calling
-    decision = turn.decision
-    book = intake.runbook_for(svc, call)
-    if decision["action"] == "ask":
-        return _xml(twiml.gather(decision["question"], _url(f"/voice/gather?turn={seq + 1}"), book))
-    with svc.db.session() as s:
-        incident = s.scalar(select(Incident).where(Incident.call_id == call.id))
-    if incident is None:  # opened by the job a moment from now
-        return _xml(twiml.hold(public_url(), pause=1))
-    age = (svc.clock() - incident.created_at).total_seconds()
-    # Wait for the first ticket attempt only; once it has failed the caller hears our reference.
-    if incident.ticket_status == "pending" and not incident.ticket_error and age < TICKET_WAIT_S:
-        return _xml(twiml.hold(public_url(), say=_filler(age), pause=1))
-    promise = paging_promise(svc, incident.id)
-    if promise == PENDING and age < PAGE_WAIT_S:
-        return _xml(twiml.hold(public_url(), say=_filler(age), pause=1))
-    number = incident.ticket_number or incident.reference
-    return _xml(twiml.goodbye(twiml.final_message(number, promise, incident.callback_number)))
+    if step.action == "hold":
+        return _xml(twiml.hold(public_url(), say=_filler(step.waited) if step.pause else "",
+                               pause=step.pause))
+    if step.action == "ask":
+        return _xml(twiml.gather(step.question, _url(f"/voice/gather?turn={seq + 1}"), step.book))
+    return _xml(twiml.goodbye(twiml.final_message(step.number, step.promise, step.callback)))
 
 
 @bp.post("/status")
@@ -208,16 +171,6 @@ def status():
         _failed(exc)
         outage.status(sid, status_)
     return _xml(twiml.empty_response())
-
-
-def _prompt_before(svc, call, seq: int, book) -> str:
-    """What NightDesk said that this turn answers: the greeting, or the previous question."""
-    if seq == 1:
-        return twiml.greeting_text(book)
-    previous = intake.get_turn(svc, call, seq - 1)
-    if previous and previous.decision:
-        return previous.decision.get("question", "")
-    return ""
 
 
 def _filler(waited: float) -> str:

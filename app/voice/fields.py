@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from urllib.parse import urlsplit
 
 from flask import abort, request
 
@@ -61,3 +62,42 @@ def call_status() -> str:
     if status not in CALL_STATUSES:
         abort(400, "CallStatus is not one Twilio sends")
     return status
+
+
+# Twilio's RecordingStatus values ("Getting Started with Recording Status Callbacks": in-progress,
+# completed, absent, and failed with Voice Recording Encryption).
+RECORDING_STATUSES = {"in-progress", "completed", "absent", "failed"}
+MAX_URL = 1000
+
+
+def recording_sid() -> str:
+    sid = request.form.get("RecordingSid", "").strip()
+    if not SID.fullmatch(sid):
+        abort(400, "RecordingSid is not a Twilio SID")
+    return sid
+
+
+def recording_status() -> str:
+    status = request.form.get("RecordingStatus", "").strip()
+    if status not in RECORDING_STATUSES:
+        abort(400, "RecordingStatus is not one Twilio sends")
+    return status
+
+
+def recording_url() -> str:
+    """Twilio's https link to the recording, as Twilio gave it: never one carrying credentials."""
+    url = request.form.get("RecordingUrl", "").strip()
+    parts = urlsplit(url)
+    if len(url) > MAX_URL or _CONTROLS.search(url) or parts.scheme != "https" or not parts.hostname \
+            or parts.username or parts.password:
+        abort(400, "RecordingUrl is not an https link to the recording")
+    return url
+
+
+def recording_duration() -> int | None:
+    value = request.form.get("RecordingDuration", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 7:
+        abort(400, "RecordingDuration is not a number of seconds")
+    return int(value)

@@ -2,11 +2,9 @@
 never in silence."""
 from __future__ import annotations
 
-import re
-
-import phonenumbers
 from twilio.twiml.voice_response import VoiceResponse
 
+from app.paging.call_words import spoken_number, spoken_phone
 from app.runbooks import Runbook
 
 BASE_HINTS = ("server", "email", "internet", "outage", "ransomware", "password", "VPN", "printer",
@@ -17,6 +15,8 @@ HINT_MAX, HINTS_MAX = 100, 1000
 # seconds. phone_call is tuned for phone audio; 2 s of silence ends a turn without cutting off a
 # stressed caller who pauses mid-sentence.
 SPEECH_MODEL, SPEECH_TIMEOUT = "phone_call", 2
+# Said first whenever the call is recorded (runbook `record: true`), never otherwise.
+RECORDED_NOTICE = "This call is recorded."
 
 
 def greeting_text(book: Runbook | None) -> str:
@@ -47,8 +47,20 @@ def hints(book: Runbook | None) -> str:
     return ", ".join(chosen)
 
 
-def gather(say: str, action: str, book: Runbook | None) -> str:
+def gather(say: str, action: str, book: Runbook | None, recording: str = "") -> str:
+    """recording: the recording status callback URL: the call is recorded from here on, and the
+    caller hears so first."""
     response = VoiceResponse()
+    if recording:
+        # <Start><Recording> (Twilio's "TwiML Voice: <Recording>" page, GA in the changelog
+        # "Introducing <Start><Recording>", 2025-11-05) records the whole call in the background
+        # and goes straight on to the <Gather>; <Record> would stop the call to take a message
+        # and <Dial record> only records a dialled leg. Twilio posts "completed" (the file is
+        # ready, RecordingUrl) or "absent" (nothing to keep) to the callback.
+        response.start().recording(recording_status_callback=recording,
+                                   recording_status_callback_method="POST",
+                                   recording_status_callback_event="completed absent")
+        say = f"{RECORDED_NOTICE} {say}"
     g = response.gather(input="speech", action=action, method="POST", speech_timeout=SPEECH_TIMEOUT,
                         speech_model=SPEECH_MODEL, hints=hints(book), language="en-US",
                         action_on_empty_result=True)
@@ -71,25 +83,6 @@ def goodbye(say: str) -> str:
     response.say(say)
     response.hangup()
     return str(response)
-
-
-def spoken_number(number: str) -> str:
-    """A ticket number said one character at a time: "N D, 1, 0, 4, 2"."""
-    prefix = "".join(ch for ch in number if ch.isalpha())
-    digits = [ch for ch in number if ch.isdigit()]
-    parts = ([" ".join(prefix)] if prefix else []) + digits
-    return ", ".join(parts)
-
-
-def spoken_phone(number: str) -> str:
-    """A phone number as the caller would say it: national digits, grouped."""
-    try:
-        parsed = phonenumbers.parse(number, None)
-        national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-    except phonenumbers.NumberParseException:
-        national = number
-    groups = re.findall(r"\d+", national)
-    return ", ".join(" ".join(group) for group in groups)
 
 
 def final_message(number: str, promise: str, callback: str) -> str:

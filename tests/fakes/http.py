@@ -68,7 +68,7 @@ class FakeServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout under test)
 
-            do_POST = do_GET = _serve
+            do_POST = do_GET = do_PATCH = _serve
 
             def log_message(self, *args):
                 pass

@@ -50,6 +50,9 @@ class FakeSlack(FakeServer):
             return self._refresh(payload.get("refresh_token", ""))
         if method == "oauth.v2.access":
             return Reply(200, self.oauth_answer)
+        if method == "auth.test":  # the install asks who its new bot token is
+            return Reply(200, {"ok": True, "bot_id": "B0BOT", "user_id": self.oauth_answer.get("bot_user_id"),
+                               "team_id": (self.oauth_answer.get("team") or {}).get("id")})
         if method == "chat.postMessage" and payload.get("thread_ts"):
             # Thread replies ride along with their message; the limit below is for new messages.
             return Reply(200, {"ok": True, "channel": payload.get("channel"), "ts": f"{time.time():.6f}"})

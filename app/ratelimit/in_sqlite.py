@@ -1,22 +1,12 @@
-"""A per-target send limiter shared by every worker, kept in the queue's backend.
-
-Slack allows about one message per second into one channel or webhook. Every worker on every host
-asks the same store before sending, so a burst of pages waits its turn instead of drawing 429s.
-`acquire` either takes the target's next slot (returns 0) or says how long until it is free.
-These implement app.incidents.services.RateLimiter.
-"""
+"""Send slots in a table beside the SQLite queue; BEGIN IMMEDIATE serialises workers."""
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 import time
 from pathlib import Path
 
-
-def _digest(key: str) -> str:
-    # Keys are webhook URLs, which are credentials: store a digest, never the URL.
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+from .port import _digest
 
 
 class SqliteRateLimiter:
@@ -70,39 +60,3 @@ class _Tx:
 
     def __exit__(self, exc_type, *_):
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
-class RedisRateLimiter:
-    """SET NX PX: the key exists exactly while the target is closed."""
-
-    def __init__(self, url: str):
-        import redis
-        self.redis = redis.Redis.from_url(url)
-
-    def acquire(self, key: str, interval: float) -> float:
-        name = f"nightdesk:rate:{_digest(key)}"
-        if self.redis.set(name, 1, nx=True, px=max(1, int(interval * 1000))):
-            return 0.0
-        ttl = self.redis.pttl(name)
-        return max(ttl, 1) / 1000 if ttl and ttl > 0 else 0.001
-
-    def hold(self, key: str, seconds: float) -> None:
-        # One script, so a shorter hold can never overwrite a longer one between read and write.
-        self.redis.eval(_HOLD, 1, f"nightdesk:rate:{_digest(key)}", max(1, int(seconds * 1000)))
-
-
-# Extend the key's life to ARGV[1] ms unless it already lives longer (PTTL is -2 when absent).
-_HOLD = """
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[1], 1, 'PX', ARGV[1])
-end
-"""
-
-
-def for_queue(queue_url: str):
-    """The limiter that lives where the queue lives (the RateLimiter port of app.incidents)."""
-    if queue_url.startswith(("redis://", "rediss://")):
-        return RedisRateLimiter(queue_url)
-    path = Path(queue_url[len("sqlite:///"):])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteRateLimiter(path)

@@ -10,54 +10,25 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
-import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from twilio.request_validator import RequestValidator
 
+from app.states import IncidentStatus, PageStatus, TicketStatus
 from app import migrate
 from app.jobs import running_consumer
 from app.models import Call, Event, Incident
+
+from . import technician
+from .signed import TwilioSim
 
 # Simulated callers don't wait out <Pause>: the state is polled this often instead.
 POLL_S = 0.2
 # Simulated incidents are numbered from here (ND-901001): a link or Slack button in a simulated
 # page can never name one of the running service's incidents.
 SIM_ID_BASE = 900_000
-
-
-class TwilioSim:
-    """Plays Twilio's part: signs each request and follows the TwiML it gets back."""
-
-    def __init__(self, app, to_number: str, from_number: str):
-        self.client = app.test_client()
-        self.validator = RequestValidator(app.extensions["twilio_token"])
-        self.base = app.config["NIGHTDESK"].public_base_url or "http://localhost"
-        self.params = {"CallSid": "CA" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32,
-                       "From": from_number, "To": to_number, "CallStatus": "in-progress",
-                       "Direction": "inbound", "ApiVersion": "2010-04-01"}
-
-    @property
-    def call_sid(self) -> str:
-        return self.params["CallSid"]
-
-    def post(self, url: str, **extra) -> ET.Element:
-        if url.startswith("/"):
-            url = self.base + url
-        params = {**self.params, **extra}
-        signature = self.validator.compute_signature(url, params)
-        parts = urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        response = self.client.post(path, data=params, headers={"X-Twilio-Signature": signature},
-                                    base_url=f"{parts.scheme}://{parts.netloc}")
-        if response.status_code != 200:
-            raise RuntimeError(f"{path} answered {response.status_code}: {response.get_data(as_text=True)[:200]}")
-        body = response.get_data(as_text=True)
-        return ET.fromstring(body) if body.strip() else ET.Element("Response")
 
 
 def converse(sim: TwilioSim, utterances: list[str], echo, max_steps: int = 400) -> None:
@@ -85,17 +56,31 @@ def converse(sim: TwilioSim, utterances: list[str], echo, max_steps: int = 400) 
     raise RuntimeError("the call did not end")
 
 
-def simulate(app, to_number: str, from_number: str, utterances: list[str], timeout: float, echo) -> None:
+def simulate(app, to_number: str, from_number: str, utterances: list[str], timeout: float, echo,
+             tech: technician.Tech | None = None) -> None:
+    """The call, then (with `tech`) the technician's answer to its page."""
     logging.getLogger("huey").setLevel(logging.WARNING)  # the conversation is the output here
     with private_app(app) as private:
         svc = private.extensions["nightdesk"]
-        sim = TwilioSim(private, to_number, from_number)
+        desk = technician.stand_in(private, tech) if tech else None
+        sim = TwilioSim.call(private, to_number, from_number)
         echo(f"Calling NightDesk: to {to_number or '(any)'} from {from_number} ({sim.call_sid})")
+        if tech:
+            echo(f"  (every rule pages the technician at {technician.TECH} by {tech.method}; "
+                 "Twilio is simulated: nothing is sent)")
         with running_consumer(private.extensions["huey"]):
             converse(sim, utterances, echo)
             sim.post("/voice/status", CallStatus="completed", CallDuration="42")
             incident = _wait_for_pages(svc, sim.call_sid, timeout)
-        report(svc, incident, echo)
+            if desk is None or tech is None or incident is None:
+                played = None
+            else:  # while the consumer runs: the technician's change queues jobs of its own
+                report(svc, incident, echo)
+                played = technician.play(private, desk, tech, echo)
+        if played is None:
+            report(svc, incident, echo)
+        else:
+            technician.changes(svc, incident.id, played, echo)
 
 
 @contextmanager
@@ -122,9 +107,9 @@ def private_app(app):
 def _number_from(svc, base: int) -> None:
     """SQLite gives the next row max(id) + 1, so a closed placeholder at `base` starts the count."""
     with svc.db.session() as s:
-        s.add(Incident(id=base, customer="_simulate", severity="P4", status="resolved",
+        s.add(Incident(id=base, customer="_simulate", severity="P4", status=IncidentStatus.RESOLVED,
                        summary="placeholder: simulated incidents are numbered after this one",
-                       ticket_status="created", pages_planned=True, is_test=True))
+                       ticket_status=TicketStatus.CREATED, pages_planned=True, is_test=True))
 
 
 def _wait_for_pages(svc, call_sid: str, timeout: float):
@@ -134,8 +119,8 @@ def _wait_for_pages(svc, call_sid: str, timeout: float):
             call = s.scalar(select(Call).where(Call.call_sid == call_sid))
             incident = call.incident if call else None
             if incident is not None:
-                done = incident.pages_planned and incident.ticket_status != "pending" and all(
-                    p.status in ("sent", "failed") for p in incident.pages)
+                done = incident.pages_planned and incident.ticket_status != TicketStatus.PENDING and all(
+                    p.status in (PageStatus.SENT, PageStatus.FAILED) for p in incident.pages)
                 if done or time.monotonic() > deadline:
                     return incident
         if time.monotonic() > deadline:
