@@ -20,7 +20,7 @@ from .escalation import arm
 from .recognition import contact_for
 from . import incident_rows, page_rows
 from .rows import runbook_of
-from .services import Paging, Routing, Ticketing
+from .services import Opening, Paging, Routing, Ticketing
 from .targets import resolve
 from .work import Job, backoff
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 TICKET_LEASE_S = 90
 
 
-def open_incident(svc: Routing, call_id: int, decision: Decision) -> Incident:
+def open_incident(svc: Opening, call_id: int, decision: Decision) -> Incident:
     """One incident per call, whichever of the triage job, the timeout or the hang-up gets here
     first."""
     with svc.db.session() as s:
@@ -60,9 +60,20 @@ def open_incident(svc: Routing, call_id: int, decision: Decision) -> Incident:
         s.add(Event(incident_id=incident.id, call_id=call_id, kind="incident_opened",
                     detail={"severity": incident.severity, "path": decision.path,
                             "reason": decision.reason}))
-    svc.work.later(Job.FILE_TICKET, incident.id)
+        if svc.tickets.kept_here:
+            _number_here(svc, s, incident)
+    if not svc.tickets.kept_here:
+        svc.work.later(Job.FILE_TICKET, incident.id)
     plan_pages(svc, incident.id)  # from the decision: no page waits for the ticket system
     return incident
+
+
+def _number_here(svc: Opening, s, incident: Incident) -> None:
+    """No PSA: the incident is its own ticket, numbered in the transaction that opens it, so its
+    pages carry the number from the first and the caller hears it without a wait."""
+    incident.ticket_status, incident.ticket_number = TicketStatus.CREATED, incident.reference
+    s.add(Event(incident_id=incident.id, kind="ticket_created",
+                detail={"number": incident.reference, "system": svc.tickets.name}))
 
 
 def file_ticket(svc: Paging, incident_id: int) -> None:

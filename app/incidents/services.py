@@ -45,7 +45,12 @@ class Recognising(Books, Protocol):
     callers: CallerLookup | None
 
 
-class Triaging(Recognising, Routing, Protocol):
+class Opening(Routing, Protocol):
+    """…and the ticket system, to know whether the incident is its own ticket."""
+    tickets: TicketSystem
+
+
+class Triaging(Recognising, Opening, Protocol):
     """…and the triage agent (the LLM port behind it)."""
     triage: TriageAgent
 

@@ -26,6 +26,7 @@ CONTACT_PHONES = ("phone", "mobilePhone", "alternatePhone")
 
 class AutotaskTickets(CreatedOnce):
     name = "autotask"
+    kept_here = False
 
     def __init__(self, api: AutotaskApi, timeout: float = 5.0, retry_timeout: float = 30.0):
         self.api = api

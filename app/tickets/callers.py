@@ -38,7 +38,7 @@ class CallerLookup:
     @property
     def enabled(self) -> bool:
         """NightDesk's own local tickets have no contacts to look in."""
-        return self.tickets.name != "local"
+        return not self.tickets.kept_here
 
     def find(self, phone: str, budget: float = BUDGET_S) -> list[Contact] | None:
         """The PSA's contacts with this number ([] for none), or None when the PSA couldn't say

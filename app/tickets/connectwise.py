@@ -22,6 +22,7 @@ CONTACT_NAME_MAX = 62  # 2025.1 spec (the 2017 Swagger predates the field)
 
 class ConnectWiseTickets(ConnectWiseLookups, CreatedOnce):
     name = "connectwise"
+    kept_here = False
 
     def __init__(self, base_url: str, company: str, public_key: str, private_key: str,
                  client_id: str, timeout: float = 5.0, session: requests.Session | None = None,

@@ -24,6 +24,7 @@ NOTE = "Private Note"  # the action type of NightDesk's notes: hidden from the e
 
 class HaloTickets(HaloLookups, CreatedOnce):
     name = "halopsa"
+    kept_here = False
 
     def __init__(self, base_url: str, client_id: str, client_secret: str, tenant: str = "",
                  auth_url: str = "", timeout: float = 5.0, retry_timeout: float = 30.0,

@@ -6,6 +6,7 @@ from .port import Contact, PlaceProblem, Ticket, TicketPlace, TicketRequest
 
 class LocalTickets:
     name = "local"
+    kept_here = True
 
     def create(self, request: TicketRequest, retrying: bool = False) -> Ticket:
         # The incident row is the ticket; its reference is the number the caller hears.

@@ -95,6 +95,9 @@ def unknown_names(asked) -> list[PlaceProblem]:
 
 class TicketSystem(Protocol):
     name: str
+    # True when the incident row is the ticket (no PSA): it is numbered as the incident opens, so
+    # no page ever waits for it or follows up with its number.
+    kept_here: bool
 
     def create(self, request: TicketRequest, retrying: bool = False) -> Ticket:
         """Create the ticket, or return the one already created for request.reference when

@@ -23,7 +23,7 @@ from app.paging.recording import RecordingChannel
 from app.ratelimit.port import NoLimit
 from app.runbooks import Runbook
 from app.runbooks.parse import parse
-from app.tickets import Contact, PlaceProblem, Ticket, TicketError, TicketPlace, TicketRequest
+from app.tickets import Contact, PlaceProblem, Ticket, TicketError, TicketPlace, TicketRequest, TicketSystem
 from app.triage import TriageAgent
 
 from ..conftest import Clock
@@ -37,6 +37,7 @@ class RecordingTickets:
     from 45001), remembering every request and whether it was a retry."""
 
     name = "recording"
+    kept_here = False
 
     def __init__(self, *script: Ticket | TicketError):
         self.script = list(script)
@@ -126,7 +127,7 @@ def empty(db: Database) -> None:
 
 
 def make_services(directory: Path, *books: Runbook, db: Database | None = None,
-                  channels_: ChannelRegistry | None = None, tickets: RecordingTickets | None = None,
+                  channels_: ChannelRegistry | None = None, tickets: TicketSystem | None = None,
                   clock: Clock | None = None, **config) -> Services:
     """Services whose every port is a fake, on `db` (else a new empty database in `directory`);
     `config` overrides Config fields (slack_webhook=..., alert_email=...)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.incidents.opening import open_incident, plan_pages
+from app.tickets.local import LocalTickets
 
 from ..fakes.ports import a_call, runbook
 from .conftest import ACME, DEFAULT
@@ -98,3 +99,17 @@ def test_planning_twice_plans_once(make):
     plan_pages(svc, incident_id)  # the ticket job and the sweep both make sure of it
     assert pages(svc, incident_id) == [("page", "slack", "#acme-outage", "queued")]
     assert svc.work.asked == []
+
+
+def test_without_a_psa_the_incident_is_its_own_ticket_numbered_as_it_opens(make):
+    """No ticket job to wait for: the first page carries the number however busy the worker is,
+    so no page is ever followed by a "ticket" message and the caller hears the number at once."""
+    svc = make(tickets=LocalTickets())
+    incident_id = open_one(svc)
+
+    row = incident(svc, incident_id)
+    assert (row.ticket_status, row.ticket_number) == ("created", row.reference)
+    assert events(svc, incident_id) == ["incident_opened", "ticket_created"]
+    assert event(svc, incident_id, "ticket_created") == {"number": row.reference, "system": "local"}
+    assert asked(svc, "file_ticket") == []
+    assert pages(svc, incident_id) == [("page", "slack", "#acme-outage", "queued")]
