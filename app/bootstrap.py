@@ -34,6 +34,7 @@ from app.tickets.local import LocalTickets
 from app.tickets.registry import PSARegistry
 from app.triage import TriageAgent
 from app.triage.cache import DbDecisionCache
+from app.triage.breaker import LLMBreaker
 from app.triage.openai_llm import OpenAILLM
 
 
@@ -75,8 +76,9 @@ def tickets_for(config: Config) -> TicketSystem:
 def triage_for(config: Config, db: Database) -> TriageAgent:
     llm = None
     if config.openai_enabled:
-        llm = OpenAILLM(config.openai_api_key.get_secret_value(), config.triage_model,
-                        config.openai_base_url, timeout=config.triage_timeout)
+        llm = LLMBreaker(OpenAILLM(config.openai_api_key.get_secret_value(), config.triage_model,
+                                   config.openai_base_url, timeout=config.triage_timeout),
+                         config.llm_breaker_failures, config.llm_breaker_cool_off)
     return TriageAgent(llm, config.prompts_dir, cache=DbDecisionCache(db))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timezone
 
 import pytest
@@ -127,23 +128,41 @@ def test_a_hanging_slack_webhook_holds_neither_another_customers_page_nor_any_ti
         cw.close()
 
 
-def test_a_hanging_llm_holds_the_caller_no_longer_than_the_fallback_allows(stack, runbooks_dir,
-                                                                          slack):
+def test_a_hanging_llm_holds_the_first_callers_no_longer_than_the_fallback_allows_and_the_next_not_at_all(
+        stack, runbooks_dir, slack):
     llm = FakeOpenAI()
-    llm.reply(*[Reply(200, {}, delay=30.0)] * 8)  # every triage call hangs
+    llm.reply(*[Reply(200, {}, delay=30.0)] * 12)  # every triage call hangs
     try:
         write_runbook(runbooks_dir, "acme", NUMBER, slack.url + HOOK)
-        web, worker, db = stack(OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=llm.base_url)
-        said, held, _ = PhoneCall(web, TWILIO_TOKEN, NUMBER, "CAhungllm").says(SAID)
-        [turn] = rows(db, Turn)
-        decided = (turn.decided_at - turn.created_at).total_seconds()
-        print(f"LLM hanging: the fallback decided {decided:.1f} s after the caller's last words; "
-              f"the caller heard the outcome after {held:.1f} s")
-        assert llm.requests, "the LLM was never asked"
-        assert turn.decision["path"] == "fallback"
-        assert decided <= 9.2, f"the fallback decided after {decided:.1f} s"  # 8 s + one poll
-        assert "being paged" in said and held <= 11, held
-        assert wait_until(lambda: posts(slack, HOOK), timeout=5), worker.output()
+        web, worker, db = stack(OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=llm.base_url,
+                                NIGHTDESK_LLM_BREAKER_FAILURES="3")
+        first = [PhoneCall(web, TWILIO_TOKEN, NUMBER, f"CAhungllm{n}", from_=f"+1555555014{n}")
+                 for n in range(3)]
+        with ThreadPoolExecutor(3) as pool:
+            heard = list(pool.map(lambda caller: caller.says(SAID), first))
+        turns = rows(db, Turn)
+        decided = [(t.decided_at - t.created_at).total_seconds() for t in turns]
+        print(f"LLM hanging: 3 callers decided by the fallback after "
+              f"{', '.join(f'{d:.1f}' for d in decided)} s; heard the outcome after "
+              f"{', '.join(f'{h:.1f}' for _, h, _ in heard)} s")
+        assert len(llm.requests) >= 3, "the LLM was never asked"
+        assert [t.decision["path"] for t in turns] == ["fallback"] * 3
+        assert max(decided) <= 9.2, decided  # 8 s + one poll
+        # Then the page's first answer and one more poll: three at once on a loaded machine.
+        assert all("being paged" in said and held <= 12.5 for said, held, _ in heard), \
+            [held for _, held, _ in heard]
+        # Three failures in a row: the worker's triage stops waiting on the LLM for a while.
+        assert wait_until(lambda: "LLM failures in a row: 3" in worker.output(10**6), timeout=12), \
+            worker.output()
+        asked = len(llm.requests)
+        said, held, _ = PhoneCall(web, TWILIO_TOKEN, NUMBER, "CAhungllm9", from_="+15555550149").says(SAID)
+        turn = rows(db, Turn)[-1]  # the fourth caller's
+        print(f"the next caller, LLM skipped: heard the outcome after {held:.1f} s")
+        assert "being paged" in said and held <= 3.5, held
+        assert turn.decision["path"] == "fallback" and "skipped after 3 LLM failures" in \
+            turn.decision["reason"]
+        assert len(llm.requests) == asked  # nobody waited on the LLM while it was known down
+        assert wait_until(lambda: len(posts(slack, HOOK)) == 4, timeout=10), worker.output()
     finally:
         llm.close()
 

@@ -20,6 +20,10 @@ class VoiceSettings(BaseModel):
     triage_timeout: float = 4.0
     # How long a caller may wait for the LLM before the rule-based fallback decides.
     fallback_after: float = 8.0
+    # After this many LLM failures in a row the fallback decides at once for the cool-off (then
+    # one call tries the LLM again), so an outage costs a few callers the wait, not every caller.
+    llm_breaker_failures: int = Field(3, ge=1, validation_alias="NIGHTDESK_LLM_BREAKER_FAILURES")
+    llm_breaker_cool_off: float = Field(30.0, gt=0, validation_alias="NIGHTDESK_LLM_BREAKER_COOL_OFF_S")
 
     @property
     def openai_enabled(self) -> bool:
