@@ -11,12 +11,13 @@ calls without one: severity P1/P2), routing right on paged calls (security → a
 says security; outage → any other rule), mean turns, latency median/p95, tokens, and the
 fallback's own cost per decision.
 
-    .venv/bin/python bench/triage_eval.py [--set dev|fresh|heldout|both|all] [--heldout PATH]
+    .venv/bin/python bench/triage_eval.py [--set dev|fresh|heldout|heldout_b|both|all]
+                                          [--heldout PATH]
                                           [--llm] [--show-misses]
 
 Sets: `dev` (triage_cases, triage_dev_extra, dev_more: tuned on), `fresh` (dev_fresh: written
-before the issue-9 rework, reported on its own), `heldout`; `both` = dev + heldout, `all` = the
-three.
+before the issue-9 rework, reported on its own), `heldout` and `heldout_b` (two writers, never
+tuned on); `both` = dev + the held-out sets, `all` = all four.
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ DEV_MORE = ROOT / "tests" / "data" / "dev_more" / "calls.yaml"  # held-out forma
 DEV_FRESH = ROOT / "tests" / "data" / "dev_fresh" / "calls.yaml"  # same format, other customers
 DEV_FRESH_B2 = DEV_FRESH.parent / "batch2.yaml"  # its second batch, same runbooks
 HELDOUT = ROOT / "tests" / "data" / "heldout" / "calls.yaml"
+HELDOUT_B = ROOT / "tests" / "data" / "heldout_b" / "calls.yaml"  # a second writer, 2026-11-25
 NOT_SURE = "I'm not sure."
 MAX_TURNS = 6
 
@@ -65,7 +67,9 @@ def set_groups(name: str, heldout: Path = HELDOUT) -> list[tuple[list[dict], Pat
                   (load_cases(DEV_MORE), DEV_MORE.parent / "runbooks")]
     elif name == "fresh":
         groups = [(load_cases(DEV_FRESH, DEV_FRESH_B2), DEV_FRESH.parent / "runbooks")]
-    elif Path(heldout).exists():
+    elif name == "heldout_b" and HELDOUT_B.exists():
+        groups = [(load_cases(HELDOUT_B), HELDOUT_B.parent / "runbooks")]
+    elif name == "heldout" and Path(heldout).exists():
         groups = [(load_cases(heldout), Path(heldout).parent / "runbooks")]
     else:
         return []
@@ -187,7 +191,8 @@ def _pct(values: list[float], q: float) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--set", choices=("dev", "fresh", "heldout", "both", "all"), default="both")
+    parser.add_argument("--set", choices=("dev", "fresh", "heldout", "heldout_b", "both", "all"),
+                        default="both")
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
     parser.add_argument("--llm", action="store_true",
                         help="also run the LLM path (OPENAI_API_KEY, OPENAI_BASE_URL, "
@@ -202,13 +207,14 @@ def main() -> None:
         llm = OpenAILLM(config.openai_api_key.get_secret_value(), config.triage_model,
                         config.openai_base_url, timeout=config.triage_timeout)
         paths.append(("llm", lambda: TriageAgent(llm, ROOT / "prompts")))
-    names = {"both": ("dev", "heldout"), "all": ("dev", "fresh", "heldout")}.get(args.set,
-                                                                               (args.set,))
+    names = {"both": ("dev", "heldout", "heldout_b"),
+             "all": ("dev", "fresh", "heldout", "heldout_b")}.get(args.set, (args.set,))
     for name in names:
         loaded = load_set(name, args.heldout)
         if loaded is None:
             print(json.dumps({"bench": "triage_eval", "set": name,
-                              "skipped": f"{args.heldout} not found"}))
+                              "skipped": f"{HELDOUT_B if name == 'heldout_b' else args.heldout} "
+                                         "not found"}))
             continue
         for path, make in paths:
             figures, misses = evaluate_calls(make(), loaded)
