@@ -119,7 +119,7 @@ def test_a_hanging_slack_webhook_holds_neither_another_customers_page_nor_any_ti
         assert paged <= PAGE_WITHIN_S, f"the page reached Slack {paged:.1f} s after the call"
         assert max(late) <= 2.5, late  # ticket threads are not page threads
         assert len(incidents) == 5 and len(cw.posts()) == 5  # one ticket per incident
-        assert "Worker threads per lane: triage 32, tickets 16, pages 16, other 4, sweep 1" in \
+        assert "Worker threads per lane: triage 64, tickets 16, pages 16, other 4, sweep 1" in \
             worker.output(10 ** 6)
         # The hung hook holds one page thread at a time, not one per page queued to it.
         assert len(hanging.posts(OTHER_HOOK)) <= 2, len(hanging.posts(OTHER_HOOK))
