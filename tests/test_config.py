@@ -14,9 +14,9 @@ def test_nothing_is_required_for_the_embedded_default():
 
 
 def test_worker_threads_are_set_per_kind_of_work():
-    assert Config.from_env({}).worker_threads == {"triage": 32, "tickets": 16, "pages": 16, "other": 4}
+    assert Config.from_env({}).worker_threads == {"triage": 64, "tickets": 16, "pages": 16, "other": 4}
     cfg = Config.from_env({"NIGHTDESK_PAGE_THREADS": "8", "NIGHTDESK_TICKET_THREADS": "1"})
-    assert cfg.worker_threads == {"triage": 32, "tickets": 1, "pages": 8, "other": 4}
+    assert cfg.worker_threads == {"triage": 64, "tickets": 1, "pages": 8, "other": 4}
 
 
 @pytest.mark.parametrize("env, named", [
@@ -41,6 +41,7 @@ def test_worker_threads_are_set_per_kind_of_work():
     ({"NIGHTDESK_LINK_TTL_DAYS": "0"}, "NIGHTDESK_LINK_TTL_DAYS"),
     ({"NIGHTDESK_RUNBOOK_MAX_BYTES": "1MB"}, "NIGHTDESK_RUNBOOK_MAX_BYTES"),
     ({"NIGHTDESK_PAGE_THREADS": "0"}, "NIGHTDESK_PAGE_THREADS"),
+    ({"NIGHTDESK_TRIAGE_THREADS": "129"}, "NIGHTDESK_TRIAGE_THREADS"),
     ({"NIGHTDESK_TRIAGE_THREADS": "four"}, "NIGHTDESK_TRIAGE_THREADS"),
     ({"NIGHTDESK_MSP_PHONE": "555-0199"}, "NIGHTDESK_MSP_PHONE"),
 ])
