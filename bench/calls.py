@@ -134,12 +134,15 @@ def rounded(value: float | None, digits: int = 4) -> float | None:
 
 
 def bench_parser(levels: str, what: str) -> argparse.ArgumentParser:
-    """The options every stack benchmark shares: --levels, --runs, --database, --queue."""
+    """The options every stack benchmark shares: --levels, --runs, --database, --queue,
+    --workers-per-pair."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--levels", default=levels, help=f"{what}, comma-separated")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--database", default="")
     parser.add_argument("--queue", default="")
+    parser.add_argument("--workers-per-pair", type=int, default=1,
+                        help="`python -m app.worker` processes beside each gunicorn")
     return parser
 
 

@@ -26,7 +26,8 @@ TARGET_OVER_LLM_S = 1.0
 
 
 def one_level(args, level: int) -> dict:
-    stack = Stack(customers=level, database=args.database, queue=args.queue, llm_s=args.llm_s)
+    stack = Stack(customers=level, database=args.database, queue=args.queue, llm_s=args.llm_s,
+                  workers_per_pair=args.workers_per_pair)
     try:
         records = run_calls(stack.urls, stack.numbers, level, max(level, args.min_calls))
     finally:

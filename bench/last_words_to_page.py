@@ -49,7 +49,7 @@ def arrivals(stack: Stack, records, timeout: float = 60) -> dict[str, tuple[str,
 def one_level(args, level: int) -> dict:
     vendors = args.llm_s + args.cw_s
     stack = Stack(customers=level, webhooks=args.webhooks, database=args.database, queue=args.queue,
-                  llm_s=args.llm_s, cw_s=args.cw_s)
+                  llm_s=args.llm_s, cw_s=args.cw_s, workers_per_pair=args.workers_per_pair)
     try:
         records = run_calls(stack.urls, stack.numbers, level, level)  # all at once
         pages = arrivals(stack, records)
@@ -96,7 +96,8 @@ def main(argv=None) -> None:
                       "vendor_latencies_s": args.llm_s + args.cw_s, "target_ratio": TARGET_RATIO,
                       "meets_target_max": top["ratio_max"] is not None and top["ratio_max"] <= TARGET_RATIO,
                       "database": (args.database or "sqlite").split(":")[0].split("+")[0],
-                      "queue": (args.queue or "sqlite").split(":")[0], "levels": out}))
+                      "queue": (args.queue or "sqlite").split(":")[0],
+                      "workers_per_pair": args.workers_per_pair, "levels": out}))
 
 
 if __name__ == "__main__":

@@ -72,7 +72,8 @@ class Stack:
     """`customers` runbooks (numbers +1555777NNNN), customer i paging Slack webhook i % webhooks."""
 
     def __init__(self, customers: int, pairs: int = 1, database: str = "", queue: str = "",
-                 llm_s: float = 1.5, cw_s: float = 0.5, slack_s: float = 0.3, webhooks: int = 0):
+                 llm_s: float = 1.5, cw_s: float = 0.5, slack_s: float = 0.3, webhooks: int = 0,
+                 workers_per_pair: int = 1):
         self.tmp = Path(tempfile.mkdtemp(prefix="nightdesk-bench-"))
         self.latencies = {"llm_s": llm_s, "connectwise_s": cw_s, "slack_s": slack_s}
         self.webs: list[subprocess.Popen] = []
@@ -91,17 +92,18 @@ class Stack:
             for n in range(pairs):
                 port = free_port()
                 self.webs.append(gunicorn("wsgi:app", port, env, self.tmp / f"web{n}.log"))
-                self.workers.append(subprocess.Popen(
-                    [sys.executable, "-m", "app.worker"], cwd=ROOT, env=env,
-                    stdout=open(self.tmp / f"worker{n}.log", "ab"), stderr=subprocess.STDOUT))
+                for w in range(workers_per_pair):
+                    self.workers.append(subprocess.Popen(
+                        [sys.executable, "-m", "app.worker"], cwd=ROOT, env=env,
+                        stdout=open(self.tmp / f"worker{n}-{w}.log", "ab"), stderr=subprocess.STDOUT))
                 self.urls.append(f"http://127.0.0.1:{port}")
             for url in self.urls:
                 wait_http(url + "/healthz")
-            for n in range(pairs):  # measure from the consumers' first poll, not their start-up
-                log = self.tmp / f"worker{n}.log"
+            for n, worker in enumerate(self.workers):  # from the consumers' first poll, not start-up
+                log = self.tmp / f"worker{n // workers_per_pair}-{n % workers_per_pair}.log"
                 deadline = time.monotonic() + 60
                 while b"Huey consumer started" not in log.read_bytes():
-                    if self.workers[n].poll() is not None or time.monotonic() > deadline:
+                    if worker.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError("worker did not start:\n" + self.logs())
                     time.sleep(0.1)
         except BaseException:
