@@ -45,6 +45,13 @@ def untriaged_turns(s, stored_before: datetime) -> list[int]:
         Turn.decision.is_(None), Turn.created_at < stored_before, ~Call.incident.has())))
 
 
+def decided_without_incident(s, decided_before: datetime) -> list[int]:
+    """Turns with a final decision whose incident was never opened (the job died in between)."""
+    return list(s.scalars(select(Turn.id).join(Call).where(
+        Turn.decision["action"].as_string() == "final", Turn.decided_at < decided_before,
+        ~Call.incident.has())))
+
+
 def ended_without_incident(s, ended_before: datetime) -> list[int]:
     return list(s.scalars(select(Call.id).where(
         Call.status == CallStatus.COMPLETED, Call.ended_at < ended_before, ~Call.incident.has())))

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.states import CALL_ENDED, CallStatus
-from app.models import Call, Event, Turn
+from app.models import Call, Event, Incident, Turn
 from app.runbooks import Runbook
 from app.triage import Decision, TriageContext, fallback_decide
 
@@ -99,7 +99,12 @@ def triage_turn(svc: Triaging, turn_id: int, fallback_reason: str = "") -> Decis
     once (the caller has waited long enough). The first decision stored wins."""
     with svc.db.session() as s:
         turn = s.get(Turn, turn_id)
-        if turn is None or turn.decision is not None:
+        if turn is None:
+            return None
+        if turn.decision is not None:
+            unopened = _final_without_incident(turn)
+            if unopened is not None:  # the job that stored it was cut short before opening it
+                open_incident(svc, turn.call_id, unopened)
             return None
         call = turn.call
         turns = [(t.prompt, t.speech) for t in call.turns if t.seq <= turn.seq]
@@ -122,6 +127,27 @@ def triage_turn(svc: Triaging, turn_id: int, fallback_reason: str = "") -> Decis
     if decision.action == "final":
         open_incident(svc, call.id, decision)
     return decision
+
+
+def open_decided(svc: Triaging, turn_id: int, older_than: float) -> Incident | None:
+    """The incident of a turn whose final decision has been stored for `older_than` seconds with
+    no incident opened for it (its job died in between): opened now, once."""
+    with svc.db.session() as s:
+        turn = s.get(Turn, turn_id)
+        unopened = _final_without_incident(turn) if turn is not None else None
+        age = (svc.clock() - turn.decided_at).total_seconds() if turn and turn.decided_at else 0.0
+        if unopened is None or age < older_than:
+            return None
+        call_id = turn.call_id
+    log.warning("turn %s was decided %.0f s ago but no incident was opened: opening it now",
+                turn_id, age)
+    return open_incident(svc, call_id, unopened)
+
+
+def _final_without_incident(turn: Turn) -> Decision | None:
+    if not turn.decision or turn.decision.get("action") != "final" or turn.call.incident is not None:
+        return None
+    return Decision.from_dict(turn.decision)
 
 
 def _adopt_named_company(svc: Triaging, call: Call, turns: list) -> Runbook | None:

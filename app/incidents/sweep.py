@@ -29,7 +29,7 @@ def sweep(svc: Triaging, grace: float | None = None) -> dict:
     stale = now - timedelta(seconds=STALE_S if grace is None else grace)
     overdue = now - timedelta(seconds=OVERDUE_S if grace is None else grace)
     with svc.db.session() as s:
-        turns = call_rows.untriaged_turns(s, stale)
+        turns = call_rows.untriaged_turns(s, stale) + call_rows.decided_without_incident(s, stale)
         calls = call_rows.ended_without_incident(s, stale)
         tickets = incident_rows.tickets_due(s, overdue, stale)
         unpaged = incident_rows.unplanned(s, stale)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.incidents import (ack_timeout, call_notes, deadline, dispatch, escalation, opening,
-                           repeat_calls, ringing)
+from app.incidents import (ack_timeout, call_notes, deadline, dispatch, escalation, intake,
+                           opening, repeat_calls, ringing)
 from app.incidents.services import Services
 from app.incidents.work import Job
 from app.models import Event, Incident, Page
@@ -17,7 +17,8 @@ JOBS = {Job.FILE_TICKET: opening.file_ticket, Job.PLAN_PAGES: opening.plan_pages
         Job.DELIVER_PAGE: dispatch.deliver_page, Job.ESCALATE: escalation.escalate,
         Job.WAKE: escalation.renotify, Job.DELIVERY_DEADLINE: deadline.check_delivery,
         Job.RECALL: repeat_calls.recall, Job.ACK_TIMEOUT: ack_timeout.check,
-        Job.TICKET_NOTE: call_notes.add_ticket_note, Job.CANCEL_CALLS: ringing.cancel_ringing}
+        Job.TICKET_NOTE: call_notes.add_ticket_note, Job.CANCEL_CALLS: ringing.cancel_ringing,
+        Job.TRIAGE_TURN: intake.triage_turn}
 
 
 def decision(severity: str = "P1", rule: int | None = 0, summary: str = "Server down at Main St",

@@ -1,0 +1,59 @@
+"""A triage job that stored its final decision and died before opening the incident: the caller
+is not left on hold until they hang up, and the incident is opened once."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from app.incidents import conversation
+from app.incidents.sweep import STALE_S, sweep
+from app.models import Call, Incident, Turn
+
+from ..fakes.ports import a_call
+from .seen import asked, decision, run, take
+
+
+def decided_then_died(svc, severity: str = "P1") -> tuple[int, str]:
+    """A call in progress whose one turn has a final decision stored and no incident."""
+    call_id = a_call(svc)
+    with svc.db.session() as s:
+        s.execute(update(Call).where(Call.id == call_id).values(status="in-progress"))
+        s.execute(update(Turn).where(Turn.call_id == call_id).values(
+            decision=decision(severity).as_dict(), decided_at=svc.clock()))
+        return call_id, s.get(Call, call_id).call_sid
+
+
+def incidents(svc) -> list[Incident]:
+    with svc.db.session() as s:
+        return list(s.scalars(select(Incident)))
+
+
+def test_the_callers_next_poll_opens_it_once_the_job_has_had_its_moment(make):
+    svc = make()
+    call_id, sid = decided_then_died(svc)
+    svc.clock.advance(conversation.OPEN_WAIT_S - 1)
+    assert conversation.next_step(svc, sid, 1).action == "hold" and incidents(svc) == []
+
+    svc.clock.advance(2)
+    conversation.next_step(svc, sid, 1)
+    [incident] = incidents(svc)
+    assert (incident.call_id, incident.severity) == (call_id, "P1")
+    assert [job for job, _, _ in asked(svc) if job == "deliver_page"] == ["deliver_page"]
+    conversation.next_step(svc, sid, 1)  # polled again: still the one incident
+    assert len(incidents(svc)) == 1
+
+
+def test_the_sweep_asks_for_the_turn_again_and_its_job_opens_the_incident_once(make):
+    svc = make()
+    call_id, _ = decided_then_died(svc)
+    svc.clock.advance(STALE_S - 1)
+    assert sweep(svc)["turns"] == 0
+    svc.clock.advance(2)
+    assert sweep(svc)["turns"] == 1
+    turn_job = [a for a in asked(svc) if a[0] == "triage_turn"]
+    take(svc)
+    svc.work.asked[:] = turn_job * 2  # a retried job too
+    run(svc, "triage_turn")
+    [incident] = incidents(svc)
+    assert incident.call_id == call_id
+    take(svc)
+    assert sweep(svc)["turns"] == 0  # found no more
