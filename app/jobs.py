@@ -77,6 +77,7 @@ class HueyWork:
         # Plain values on the queue (a state's string, not its enum): a job queued now may be run
         # by the next release.
         args = tuple(arg.value if isinstance(arg, Enum) else arg for arg in args)
+        started = self.watch.started()
         try:
             if delay > 0:
                 task.schedule(args=args, delay=delay)
@@ -85,7 +86,7 @@ class HueyWork:
         except QUEUE_ERRORS as exc:
             self.watch.failed(exc)
             return
-        self.watch.ok()
+        self.watch.ok(started)
 
 
 def register(huey: Huey, services: Callable[[], incidents.Services]) -> HueyWork:
@@ -126,13 +127,14 @@ def register(huey: Huey, services: Callable[[], incidents.Services]) -> HueyWork
     @huey.task(name=Job.SWEEP.value)
     def sweep(grace=None):
         svc = services()
+        started = database.started()
         try:
             found = incidents.sweep(svc, grace=grace)
         except SQLAlchemyError as exc:  # an outage is a line, not a traceback every 5 s
             database.where = database.where or without_password(svc.db.url)
             database.failed(exc.orig if getattr(exc, "orig", None) else exc)
             return
-        database.ok()
+        database.ok(started)
         if any(found.values()):
             log.warning("sweep re-queued lost work: %s", found)
 

@@ -37,11 +37,18 @@ class OutageWatch:
                 log.error("%s still unreachable at %s after %.0f s (%s)", self.what, self.where,
                           now - self.down_since, reason)
 
-    def ok(self) -> None:
+    def started(self) -> float:
+        """When an operation begins: hand it to ok() when it succeeds."""
+        return self.clock()
+
+    def ok(self, started: float | None = None) -> None:
+        """An operation succeeded. One that `started` before the outage was noticed says nothing
+        about now: with many threads, a poll that began just before the server went away can
+        finish after another thread's failure, and must not end the outage it never saw."""
         if self.down_since is None:  # the usual case: no lock taken
             return
         with self.lock:
-            if self.down_since is None:
+            if self.down_since is None or (started is not None and started < self.down_since):
                 return
             log.warning("%s reachable again at %s after %.0f s", self.what, self.where,
                         self.clock() - self.down_since)

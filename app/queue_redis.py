@@ -17,34 +17,37 @@ class WatchedRedisStorage(RedisStorage):
     watch: OutageWatch | None = None
 
     def dequeue(self):
+        started = self.watch.started()
         try:
             data = super().dequeue()
         except (RedisDown, RedisSlow) as exc:
             self.watch.failed(exc)
             time.sleep(1.0)
             return None
-        self.watch.ok()
+        self.watch.ok(started)
         return data
 
     def dequeue_any(self, keys: list[str]):
         """The first job in any of these queues, in their order (one BRPOP: how a consumer that
         serves every lane blocks on all of them)."""
+        started = self.watch.started()
         try:
             found = self.conn.brpop(keys, timeout=self.read_timeout)
         except (RedisDown, RedisSlow) as exc:
             self.watch.failed(exc)
             time.sleep(1.0)
             return None
-        self.watch.ok()
+        self.watch.ok(started)
         return found[1] if found else None
 
     def read_schedule(self, ts):
+        started = self.watch.started()
         try:
             tasks = super().read_schedule(ts)
         except (RedisDown, RedisSlow) as exc:
             self.watch.failed(exc)
             return []
-        self.watch.ok()
+        self.watch.ok(started)
         return tasks
 
 

@@ -109,6 +109,29 @@ def test_an_outage_is_reminded_every_minute_and_its_end_said_once(caplog):
         "queue reachable again at redis://queue.example:6379/0 after 130 s"]
 
 
+def test_a_poll_that_began_before_the_outage_and_ends_after_it_does_not_end_it(caplog):
+    """Many worker threads poll at once: one that was already waiting when the server went away
+    may finish after another thread's failure. The outage stays one line, not a flap each time."""
+    from app.outage_watch import OutageWatch
+    now = [10.0]
+    watch = OutageWatch("redis://queue.example:6379/0", clock=lambda: now[0])
+    caplog.set_level(logging.INFO, logger="app.jobs")
+    early = watch.started()           # a poll begins
+    now[0] = 10.5
+    watch.failed(ConnectionError("Connection refused"))  # another thread sees the outage
+    now[0] = 10.6
+    watch.ok(early)                   # the early poll finishes: says nothing about now
+    watch.failed(ConnectionError("Connection refused"))
+    assert watch.down
+    now[0] = 20.0
+    watch.ok(watch.started())         # one that began during the outage: it is over
+    assert not watch.down
+    assert [r.getMessage() for r in caplog.records] == [
+        "queue unreachable at redis://queue.example:6379/0 (Connection refused); jobs wait until "
+        "it is back, retrying every second",
+        "queue reachable again at redis://queue.example:6379/0 after 10 s"]
+
+
 def test_the_sweep_says_a_database_outage_once_instead_of_a_traceback_every_5_s(make_app, caplog):
     from app.models import Database
     from tests.faults import free_port
