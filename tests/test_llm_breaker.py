@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import pytest
 
 from app.triage.breaker import LLMBreaker
 from app.triage.llm import LLMAnswer, LLMUnavailable
+from app.triage.openai_llm import OpenAILLM
+
+from .fakes.http import Reply
+from .fakes.openai import REFUSAL, completion
 
 OK = LLMAnswer(data={"ok": True}, model="m", latency_ms=5, tokens=9)
 
@@ -134,3 +139,66 @@ def test_calls_through_a_closed_breaker_run_side_by_side():
     for t in threads:
         t.join(10)
     assert answers == [OK, OK]
+
+
+def test_a_conversation_the_model_wont_answer_never_opens_it():
+    """A refusal or an unusable answer is this caller's, not an outage: a caller whose words the
+    model refuses on every turn must not switch the LLM off for everyone."""
+    class Refuses(FlakyLLM):
+        def complete(self, messages, schema):
+            self.asked += 1
+            raise LLMUnavailable("model refused: I can't help with that.", outage=False)
+
+    llm = Refuses()
+    breaker = LLMBreaker(llm, failures=3, cool_off=30, clock=Clock())
+    for _ in range(5):
+        with pytest.raises(LLMUnavailable, match="refused"):
+            ask(breaker)
+    assert not breaker.is_open and llm.asked == 5
+
+
+def test_a_probe_that_never_ends_stops_blocking_the_next_one_after_a_cool_off():
+    clock, release = Clock(), threading.Event()
+
+    class Trickles(FlakyLLM):
+        def complete(self, messages, schema):
+            self.asked += 1
+            if self.asked == 1:
+                raise LLMUnavailable("APITimeoutError: Request timed out.")
+            if self.asked == 2:
+                release.wait(5)  # a server trickling bytes: each read inside the timeout
+                raise LLMUnavailable("APITimeoutError: Request timed out.")
+            return OK
+
+    llm = Trickles()
+    breaker = LLMBreaker(llm, failures=1, cool_off=30, clock=clock)
+    with pytest.raises(LLMUnavailable):
+        ask(breaker)
+    clock.now += 31
+    stuck = threading.Thread(target=lambda: pytest.raises(LLMUnavailable, ask, breaker))
+    stuck.start()
+    while llm.asked < 2:
+        time.sleep(0.01)
+    with pytest.raises(LLMUnavailable, match="skipped"):
+        ask(breaker)
+    clock.now += 31  # the stuck probe is older than a cool-off: the next call may try
+    assert ask(breaker) is OK and not breaker.is_open
+    release.set()
+    stuck.join(5)
+
+
+@pytest.mark.parametrize("reply, outage", [
+    (Reply(500, {"error": {"message": "The server had an error", "type": "server_error"}}), True),
+    (Reply(503, {"error": {"message": "overloaded", "type": "server_error"}}), True),
+    (Reply(429, {"error": {"message": "Rate limit reached", "type": "requests"}}), True),
+    (Reply(400, {"error": {"message": "maximum context length is 128000 tokens",
+                           "type": "invalid_request_error"}}), False),
+    (Reply(200, REFUSAL), False),
+    (Reply(200, completion("{not json")), False),
+])
+def test_the_openai_adapter_tells_an_outage_from_an_answer_it_cannot_use(llm_server, reply, outage):
+    llm_server.reply(reply)
+    llm = OpenAILLM("sk-test", "gpt-test", base_url=llm_server.base_url, timeout=2.0, max_retries=0)
+    with pytest.raises(LLMUnavailable) as raised:
+        llm.complete([{"role": "user", "content": "x"}], {})
+    assert raised.value.outage is outage, raised.value

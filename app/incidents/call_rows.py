@@ -2,7 +2,7 @@
 scans. Writes that belong to one step of a call stay with that step in intake.py."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -45,11 +45,17 @@ def untriaged_turns(s, stored_before: datetime) -> list[int]:
         Turn.decision.is_(None), Turn.created_at < stored_before, ~Call.incident.has())))
 
 
+# The sweep looks this far back for decided turns without an incident: a call older than that
+# (restored data, an old bug) is for a human, not a page at 3am.
+DECIDED_WINDOW = timedelta(hours=1)
+
+
 def decided_without_incident(s, decided_before: datetime) -> list[int]:
-    """Turns with a final decision whose incident was never opened (the job died in between)."""
+    """Recent turns with a final decision whose incident was never opened (the job died in
+    between)."""
     return list(s.scalars(select(Turn.id).join(Call).where(
-        Turn.decision["action"].as_string() == "final", Turn.decided_at < decided_before,
-        ~Call.incident.has())))
+        Turn.decided_at < decided_before, Turn.decided_at > decided_before - DECIDED_WINDOW,
+        Turn.decision["action"].as_string() == "final", ~Call.incident.has())))
 
 
 def ended_without_incident(s, ended_before: datetime) -> list[int]:

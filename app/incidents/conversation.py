@@ -21,9 +21,6 @@ from .work import Job
 # The caller waits this long after the incident opened for the first ticket attempt (the number
 # they are given); once it has failed or is slow they hear NightDesk's reference instead.
 TICKET_WAIT_S = 8.0
-# A final decision whose incident has not appeared this long after it was stored lost the job
-# that was opening it; the caller's next poll opens it rather than hold until they hang up.
-OPEN_WAIT_S = 3.0
 # ...and this long for the first page's answer, so they are never promised a page that every
 # route has already refused.
 PAGE_WAIT_S = 10.0
@@ -107,7 +104,7 @@ def _after_decision(svc: Triaging, call_id: int, turn_id: int) -> Next:
     with svc.db.session() as s:
         incident = incident_rows.by_call(s, call_id)
     if incident is None:  # opened by the job a moment from now, or here if that job died
-        incident = intake.open_decided(svc, turn_id, older_than=OPEN_WAIT_S)
+        incident = intake.open_decided(svc, turn_id, older_than=intake.OPEN_WAIT_S)
         if incident is None:
             return Next("hold")
     age = (svc.clock() - incident.created_at).total_seconds()

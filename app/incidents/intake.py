@@ -101,14 +101,17 @@ def triage_turn(svc: Triaging, turn_id: int, fallback_reason: str = "") -> Decis
         turn = s.get(Turn, turn_id)
         if turn is None:
             return None
-        if turn.decision is not None:
-            unopened = _final_without_incident(turn)
-            if unopened is not None:  # the job that stored it was cut short before opening it
-                open_incident(svc, turn.call_id, unopened)
-            return None
-        call = turn.call
-        turns = [(t.prompt, t.speech) for t in call.turns if t.seq <= turn.seq]
-        ended = call.status == CallStatus.COMPLETED
+        decided = turn.decision is not None
+        if not decided:
+            call = turn.call
+            turns = [(t.prompt, t.speech) for t in call.turns if t.seq <= turn.seq]
+            ended = call.status == CallStatus.COMPLETED
+    if decided:
+        # Already decided: a duplicate job, or one the sweep asked for again because the job that
+        # stored the decision died before opening the incident (then it is opened here, outside
+        # the session above: one pooled connection per thread).
+        open_decided(svc, turn_id, older_than=OPEN_WAIT_S)
+        return None
     book = _adopt_named_company(svc, call, turns)
     if book is None:
         log.error("no runbook for %s and no _default runbook: cannot triage", call.customer)
@@ -127,6 +130,11 @@ def triage_turn(svc: Triaging, turn_id: int, fallback_reason: str = "") -> Decis
     if decision.action == "final":
         open_incident(svc, call.id, decision)
     return decision
+
+
+# A final decision whose incident has not appeared this long after it was stored lost the job
+# that was opening it (that job opens it within milliseconds of storing it).
+OPEN_WAIT_S = 3.0
 
 
 def open_decided(svc: Triaging, turn_id: int, older_than: float) -> Incident | None:
@@ -200,6 +208,10 @@ def finish_call(svc: Triaging, call_id: int, reason: str = "caller hung up") -> 
         if call is None or call.incident is not None:
             return
         turns = [(t.prompt, t.speech) for t in call.turns]
+        stored = [d for d in map(_final_without_incident, call.turns) if d is not None]
+    if stored:  # decided before the hang-up, not opened (its job died): that decision stands
+        open_incident(svc, call_id, stored[-1])
+        return
     book = runbook_for(svc, call)
     if book is None:
         return

@@ -62,7 +62,9 @@ def open_incident(svc: Opening, call_id: int, decision: Decision) -> Incident:
                             "reason": decision.reason}))
         if svc.tickets.kept_here:
             _number_here(svc, s, incident)
-    if not svc.tickets.kept_here:
+    if svc.tickets.kept_here:
+        owe_notes(svc, call_id)  # its ticket exists now: a call already over owes its note row
+    else:
         svc.work.later(Job.FILE_TICKET, incident.id)
     plan_pages(svc, incident.id)  # from the decision: no page waits for the ticket system
     return incident

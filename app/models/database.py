@@ -12,7 +12,9 @@ class Database:
 
     def __init__(self, url: str):
         self.url = url
-        # Room for every worker thread (app.lanes) and the lease heartbeat of each send at once.
+        # Up to 40 connections a process: the worker's ~100 threads hold no session while they
+        # wait on a vendor, so a burst beyond 40 waits briefly for one (pool_timeout) rather than
+        # every process claiming a connection per thread from PostgreSQL's default 100.
         # A server that stops answering (not refusing) must cost seconds, not the OS's minutes:
         # runbook reloads, the sweep and webhooks all wait on a connect.
         args = {"connect_timeout": 5} if url.startswith("postgresql") else {}

@@ -25,19 +25,22 @@ class LLMBreaker:
         self._lock = threading.Lock()
         self._failed = 0                     # consecutive failures
         self._open_until: float | None = None
-        self._probing = False                # one call is trying the LLM after the cool-off
+        self._probe_started: float | None = None  # one call is trying the LLM after the cool-off
 
     def complete(self, messages: list[dict], schema: dict) -> LLMAnswer:
         probe = self._admit()
         try:
             answer = self.llm.complete(messages, schema)
         except LLMUnavailable as exc:
-            self._failure(probe, exc)
+            if exc.outage:
+                self._failure(probe, exc)
+            else:  # this conversation's answer, not the service: it answered
+                self._success()
             raise
         except BaseException:
             if probe:  # not the LLM's fault (a bug, a shutdown): let the next call probe
                 with self._lock:
-                    self._probing = False
+                    self._probe_started = None
             raise
         self._success()
         return answer
@@ -52,12 +55,16 @@ class LLMBreaker:
         with self._lock:
             if self._open_until is None:
                 return False
-            left = self._open_until - self.clock()
-            if left > 0 or self._probing:
+            now = self.clock()
+            left = self._open_until - now
+            # A probe that has run longer than a cool-off (a server trickling bytes keeps each
+            # read under the adapter's timeout) no longer blocks the next one.
+            probing = self._probe_started is not None and now - self._probe_started < self.cool_off
+            if left > 0 or probing:
                 raise LLMUnavailable(
                     f"skipped after {self._failed} LLM failures in a row; "
                     f"next try in {max(0, round(left))} s")
-            self._probing = True
+            self._probe_started = now
             return True
 
     def _failure(self, probe: bool, exc: LLMUnavailable) -> None:
@@ -65,7 +72,7 @@ class LLMBreaker:
             self._failed += 1
             if probe or (self._open_until is None and self._failed >= self.failures_allowed):
                 opening = self._open_until is None
-                self._open_until, self._probing = self.clock() + self.cool_off, False
+                self._open_until, self._probe_started = self.clock() + self.cool_off, None
                 if opening:
                     log.warning("LLM failures in a row: %d (last: %s); callers are decided by "
                                 "the fallback for %.0f s, then one call tries it again",
@@ -76,4 +83,4 @@ class LLMBreaker:
             if self._open_until is not None:
                 log.warning("LLM answering again after %d failures: triage back on the LLM",
                             self._failed)
-            self._failed, self._open_until, self._probing = 0, None, False
+            self._failed, self._open_until, self._probe_started = 0, None, None

@@ -7,7 +7,16 @@ from typing import Protocol
 
 
 class LLMUnavailable(Exception):
-    """The model gave no usable answer: timeout, API error, refusal or malformed JSON."""
+    """The model gave no usable answer: timeout, API error, refusal or malformed JSON.
+
+    `outage` says whether the service itself is failing (unreachable, timing out, 5xx, 429), as
+    opposed to this one conversation getting no usable answer (a refusal, a cut-off or malformed
+    answer, a request it rejects): only outages count toward the circuit breaker, since a caller
+    whose words the model refuses would otherwise switch the LLM off for everyone."""
+
+    def __init__(self, message: str, outage: bool = True):
+        super().__init__(message)
+        self.outage = outage
 
 
 @dataclass

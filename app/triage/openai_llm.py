@@ -29,20 +29,28 @@ class OpenAILLM:
                 response_format={"type": "json_schema", "json_schema": {
                     "name": "triage_decision", "strict": True, "schema": schema}})
         except openai.APIError as exc:
-            raise LLMUnavailable(f"{type(exc).__name__}: {_short(exc)}") from None
+            raise LLMUnavailable(f"{type(exc).__name__}: {_short(exc)}", outage=_outage(exc)) from None
         latency = int((time.monotonic() - started) * 1000)
         choice = completion.choices[0]
         if getattr(choice.message, "refusal", None):
-            raise LLMUnavailable(f"model refused: {choice.message.refusal[:120]}")
+            raise LLMUnavailable(f"model refused: {choice.message.refusal[:120]}", outage=False)
         if choice.finish_reason == "length":
-            raise LLMUnavailable("answer cut off (finish_reason=length)")
+            raise LLMUnavailable("answer cut off (finish_reason=length)", outage=False)
         try:
             data = json.loads(choice.message.content or "")
         except ValueError:
-            raise LLMUnavailable("answer is not JSON") from None
+            raise LLMUnavailable("answer is not JSON", outage=False) from None
         usage = getattr(completion, "usage", None)
         return LLMAnswer(data=data, model=completion.model or self.model, latency_ms=latency,
                          tokens=getattr(usage, "total_tokens", 0) or 0)
+
+
+def _outage(exc: openai.APIError) -> bool:
+    """The service failing (no answer, a timeout, 5xx, 429), not a request it turned down."""
+    if isinstance(exc, (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)):
+        return True  # APITimeoutError is an APIConnectionError
+    status = getattr(exc, "status_code", None)
+    return status is None or status >= 500
 
 
 def _short(exc: Exception) -> str:

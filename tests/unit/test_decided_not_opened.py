@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from app.incidents import conversation
+from app.incidents import conversation, intake
 from app.incidents.sweep import STALE_S, sweep
 from app.models import Call, Incident, Turn
 
@@ -30,7 +30,7 @@ def incidents(svc) -> list[Incident]:
 def test_the_callers_next_poll_opens_it_once_the_job_has_had_its_moment(make):
     svc = make()
     call_id, sid = decided_then_died(svc)
-    svc.clock.advance(conversation.OPEN_WAIT_S - 1)
+    svc.clock.advance(intake.OPEN_WAIT_S - 1)
     assert conversation.next_step(svc, sid, 1).action == "hold" and incidents(svc) == []
 
     svc.clock.advance(2)
@@ -55,5 +55,23 @@ def test_the_sweep_asks_for_the_turn_again_and_its_job_opens_the_incident_once(m
     run(svc, "triage_turn")
     [incident] = incidents(svc)
     assert incident.call_id == call_id
+    assert [job for job, _, _ in asked(svc) if job == "deliver_page"] == ["deliver_page"]
     take(svc)
     assert sweep(svc)["turns"] == 0  # found no more
+
+
+def test_a_turn_decided_long_ago_is_left_to_a_human_not_paged_by_the_sweep(make):
+    svc = make()
+    decided_then_died(svc)
+    svc.clock.advance(2 * 3600)
+    assert sweep(svc)["turns"] == 0 and incidents(svc) == []
+
+
+def test_a_hang_up_after_the_decision_opens_the_incident_with_that_decision(make):
+    """finish_call (the caller hung up) uses the decision already stored rather than deciding
+    again: here a P2 the fallback, reading the same words, would have called P1."""
+    svc = make()
+    call_id, _ = decided_then_died(svc, severity="P2")
+    intake.finish_call(svc, call_id)
+    [incident] = incidents(svc)
+    assert (incident.call_id, incident.severity) == (call_id, "P2")

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from app.incidents.opening import open_incident, plan_pages
+from app.incidents.sweep import STALE_S, sweep
+from app.models import TicketNote
 from app.tickets.local import LocalTickets
 
 from ..fakes.ports import a_call, runbook
@@ -113,3 +116,10 @@ def test_without_a_psa_the_incident_is_its_own_ticket_numbered_as_it_opens(make)
     assert event(svc, incident_id, "ticket_created") == {"number": row.reference, "system": "local"}
     assert asked(svc, "file_ticket") == []
     assert pages(svc, incident_id) == [("page", "slack", "#acme-outage", "queued")]
+    # The call had already ended: its transcript note is settled now (a local ticket gets none),
+    # so the sweep never finds it owed.
+    with svc.db.session() as s:
+        notes = [(n.key, n.status) for n in s.scalars(select(TicketNote))]
+    assert notes == [("transcript", "skipped")]
+    svc.clock.advance(STALE_S + 1)
+    assert sweep(svc)["notes"] == 0
