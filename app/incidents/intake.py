@@ -210,7 +210,9 @@ def finish_call(svc: Triaging, call_id: int, reason: str = "caller hung up") -> 
         turns = [(t.prompt, t.speech) for t in call.turns]
         stored = [d for d in map(_final_without_incident, call.turns) if d is not None]
     if stored:  # decided before the hang-up, not opened (its job died): that decision stands
-        open_incident(svc, call_id, stored[-1])
+        decision = stored[-1]
+        decision.reason = f"{reason}; {decision.reason}"
+        open_incident(svc, call_id, decision)
         return
     book = runbook_for(svc, call)
     if book is None:

@@ -75,3 +75,4 @@ def test_a_hang_up_after_the_decision_opens_the_incident_with_that_decision(make
     intake.finish_call(svc, call_id)
     [incident] = incidents(svc)
     assert (incident.call_id, incident.severity) == (call_id, "P2")
+    assert incident.triage["reason"] == "caller hung up; keywords"  # why, and from what
