@@ -44,6 +44,15 @@ def ask(breaker):
     return breaker.complete([{"role": "user", "content": "x"}], {})
 
 
+def failed_once_and_cooled_off(llm, clock) -> LLMBreaker:
+    """A breaker that one failure opens, opened by its LLM's first answer, its cool-off over."""
+    breaker = LLMBreaker(llm, failures=1, cool_off=30, clock=clock)
+    with pytest.raises(LLMUnavailable):
+        ask(breaker)
+    clock.now += 31
+    return breaker
+
+
 def test_three_failures_in_a_row_open_it_then_callers_are_turned_away_at_once(caplog):
     llm, clock = FlakyLLM(), Clock()
     breaker = LLMBreaker(llm, failures=3, cool_off=30, clock=clock)
@@ -107,10 +116,7 @@ def test_while_one_call_probes_the_others_are_still_turned_away():
             return OK
 
     llm = SlowProbe()
-    breaker = LLMBreaker(llm, failures=1, cool_off=30, clock=clock)
-    with pytest.raises(LLMUnavailable):
-        ask(breaker)
-    clock.now += 31
+    breaker = failed_once_and_cooled_off(llm, clock)
     probe = threading.Thread(target=ask, args=(breaker,))
     probe.start()
     assert entered.wait(5)
@@ -171,10 +177,7 @@ def test_a_probe_that_never_ends_stops_blocking_the_next_one_after_a_cool_off():
             return OK
 
     llm = Trickles()
-    breaker = LLMBreaker(llm, failures=1, cool_off=30, clock=clock)
-    with pytest.raises(LLMUnavailable):
-        ask(breaker)
-    clock.now += 31
+    breaker = failed_once_and_cooled_off(llm, clock)
     stuck = threading.Thread(target=lambda: pytest.raises(LLMUnavailable, ask, breaker))
     stuck.start()
     while llm.asked < 2:
